@@ -33,8 +33,9 @@ public final class Python {
      * in {@code workDir} so a failing reference can be rerun by hand. Fails the test on a non-zero exit,
      * printing the script's stderr.
      */
-    public static String run(Path workDir, String script, String... args) {
+    public static String run(Path dir, String script, String... args) {
         requireParity();
+        Path workDir = dir.toAbsolutePath();
         try {
             Files.createDirectories(workDir);
             Path file = workDir.resolve("reference.py");

@@ -1,0 +1,53 @@
+package org.lumen.nn.models.backbone;
+
+import java.util.List;
+import org.lumen.nn.module.Module;
+
+/**
+ * An image classifier with torchvision's module layout: its state-dict names are torchvision's for the same
+ * architecture, so torchvision weights load and Lumen's weights load in torchvision.
+ *
+ * <p>Input {@code float32 [N, C, H, W]} normalised images; output {@code float32 [N, numClasses]} logits.
+ */
+public abstract class Backbone extends Module {
+    private final String arch;
+    private final int numClasses;
+    private final int inChannels;
+
+    protected Backbone(String arch, int numClasses, int inChannels) {
+        this.arch = arch;
+        this.numClasses = numClasses;
+        this.inChannels = inChannels;
+    }
+
+    /** torchvision's name for the architecture ({@code resnet18}). */
+    public final String arch() {
+        return arch;
+    }
+
+    public final int numClasses() {
+        return numClasses;
+    }
+
+    public final int inChannels() {
+        return inChannels;
+    }
+
+    /**
+     * Prefix of the classification head's parameters ({@code fc.} for ResNet). When transferring weights to a
+     * different number of classes, tensors under it are not loaded: the head starts fresh.
+     */
+    public abstract String headPrefix();
+
+    /** State-dict name of the first convolution's weight, adapted when the channel count differs. */
+    public abstract String stemWeight();
+
+    /**
+     * Module paths of the stages from input to output (stem first). {@code --freeze N} freezes the first N;
+     * the last entry is the head.
+     */
+    public abstract List<String> stages();
+
+    /** The layer Grad-CAM explains by default: the last spatial block ({@code layer4} for ResNet). */
+    public abstract String defaultCamLayer();
+}

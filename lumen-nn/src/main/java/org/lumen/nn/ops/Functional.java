@@ -1,0 +1,102 @@
+package org.lumen.nn.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * The network operations, one call each into libtorch, with PyTorch's own semantics and argument order
+ * ({@code torch.nn.functional}). This is the only class in Lumen that talks to the PyTorch engine's JNI layer
+ * directly: DJL's engine-neutral wrappers change some semantics (batch-norm momentum, pooling defaults) and
+ * cost an extra copy in places, and we promise PyTorch's numbers at PyTorch's speed.
+ */
+public final class Functional {
+    private Functional() {}
+
+    private static PtNDArray pt(NDArray a) {
+        return (PtNDArray) a;
+    }
+
+    /** {@code F.conv2d}; {@code bias} may be null. Input NCHW, weight [out, in/groups, kh, kw]. */
+    public static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, int[] stride, int[] padding, int[] dilation,
+            int groups) {
+        return JniUtils.convolution(pt(x), pt(weight), bias == null ? null : pt(bias), shape(stride), shape(padding),
+                shape(dilation), groups);
+    }
+
+    /**
+     * {@code F.batch_norm}: in training mode it normalises with the batch's statistics and updates the running
+     * ones in place as {@code running = (1 - momentum) * running + momentum * batch} (unbiased variance).
+     */
+    public static NDArray batchNorm(NDArray x, NDArray runningMean, NDArray runningVar, NDArray weight, NDArray bias,
+            boolean training, double momentum, double eps) {
+        return JniUtils.batchNorm(pt(x), pt(runningMean), pt(runningVar), weight == null ? null : pt(weight),
+                bias == null ? null : pt(bias), training, momentum, eps);
+    }
+
+    /** {@code F.layer_norm} over the trailing dimensions given by {@code normalizedShape}. */
+    public static NDArray layerNorm(NDArray x, Shape normalizedShape, NDArray weight, NDArray bias, double eps) {
+        return JniUtils.layerNorm(pt(x), normalizedShape, pt(weight), pt(bias), eps);
+    }
+
+    /** {@code F.linear}: x @ weight^T + bias; {@code bias} may be null. */
+    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return JniUtils.linear(pt(x), pt(weight), bias == null ? null : pt(bias));
+    }
+
+    public static NDArray maxPool2d(NDArray x, int[] kernel, int[] stride, int[] padding, boolean ceilMode) {
+        return JniUtils.maxPool(pt(x), shape(kernel), shape(stride), shape(padding), ceilMode);
+    }
+
+    public static NDArray avgPool2d(NDArray x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
+            boolean countIncludePad) {
+        return JniUtils.avgPool(pt(x), shape(kernel), shape(stride), shape(padding), ceilMode, countIncludePad);
+    }
+
+    public static NDArray adaptiveAvgPool2d(NDArray x, int outH, int outW) {
+        return JniUtils.adaptiveAvgPool(pt(x), new Shape(outH, outW));
+    }
+
+    /** {@code F.dropout}: identity unless training. */
+    public static NDArray dropout(NDArray x, double p, boolean training) {
+        return training && p > 0 ? JniUtils.dropout(pt(x), p, true) : x;
+    }
+
+    public static NDArray relu(NDArray x) {
+        return Activation.relu(x);
+    }
+
+    /** {@code F.relu6}: min(max(x, 0), 6). */
+    public static NDArray relu6(NDArray x) {
+        return x.clip(0, 6);
+    }
+
+    /** {@code F.silu}: x * sigmoid(x). */
+    public static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    /** {@code F.gelu} with the exact (erf) form, as torchvision's ConvNeXt uses. */
+    public static NDArray gelu(NDArray x) {
+        return Activation.gelu(x);
+    }
+
+    public static NDArray sigmoid(NDArray x) {
+        return Activation.sigmoid(x);
+    }
+
+    /** {@code F.interpolate(mode="bilinear", align_corners=False)} to {@code [outH, outW]}. */
+    public static NDArray resizeBilinear(NDArray x, int outH, int outW) {
+        return JniUtils.interpolate(pt(x), new long[] {outH, outW}, 1, false);
+    }
+
+    private static Shape shape(int[] v) {
+        long[] l = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            l[i] = v[i];
+        }
+        return new Shape(l);
+    }
+}
