@@ -53,6 +53,62 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
+    /** Something that fills a fresh, empty folder. */
+    @FunctionalInterface
+    public interface FolderWriter {
+        void write(Path folder) throws IOException;
+    }
+
+    /**
+     * Replaces the folder {@code target} with one filled by {@code writer}: the content is written to a hidden
+     * sibling folder, every file is fsynced, the old folder (if any) is renamed aside, the new one renamed into
+     * place, and the old one deleted. If the writer fails, {@code target} is untouched. A crash can at worst
+     * leave the hidden sibling behind, never a half-written {@code target}.
+     */
+    public static void writeFolder(Path target, FolderWriter writer) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path parent = abs.getParent();
+        Files.createDirectories(parent);
+        String stamp = Long.toHexString(System.nanoTime());
+        Path tmp = parent.resolve("." + abs.getFileName() + ".tmp-" + stamp);
+        Path old = parent.resolve("." + abs.getFileName() + ".old-" + stamp);
+        Files.createDirectory(tmp);
+        try {
+            writer.write(tmp);
+            try (var files = Files.walk(tmp)) {
+                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                }
+            }
+            boolean had = Files.exists(abs);
+            if (had) {
+                Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            if (had) {
+                deleteTree(old);
+            }
+        } finally {
+            if (Files.exists(tmp)) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    /** Deletes a folder and everything in it. */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** Moves {@code source} onto {@code target} atomically where the file system allows it. */
     public static void move(Path source, Path target) throws IOException {
         try {

@@ -92,6 +92,11 @@ public final class Functional {
         return JniUtils.interpolate(pt(x), new long[] {outH, outW}, 1, false);
     }
 
+    /** Zeroes an array's accumulated gradient in place (libtorch accumulates across backward passes). */
+    public static void zeroGrad(NDArray a) {
+        JniUtils.zeroGrad(pt(a));
+    }
+
     private static Shape shape(int[] v) {
         long[] l = new long[v.length];
         for (int i = 0; i < v.length; i++) {

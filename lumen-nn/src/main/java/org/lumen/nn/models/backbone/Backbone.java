@@ -43,8 +43,9 @@ public abstract class Backbone extends Module {
     public abstract String stemWeight();
 
     /**
-     * Module paths of the stages from input to output (stem first). {@code --freeze N} freezes the first N;
-     * the last entry is the head.
+     * The stages from input to output, stem first and head last; {@code --freeze N} freezes the first N. A
+     * stage is a module path, or several joined by {@code +} where torchvision keeps a stage's modules side by
+     * side ({@code conv1+bn1} for ResNet's stem).
      */
     public abstract List<String> stages();
 

@@ -88,7 +88,7 @@ public final class ResNet extends Backbone {
 
     @Override
     public List<String> stages() {
-        return List.of("conv1", "layer1", "layer2", "layer3", "layer4", "fc");
+        return List.of("conv1+bn1", "layer1", "layer2", "layer3", "layer4", "fc");
     }
 
     @Override
