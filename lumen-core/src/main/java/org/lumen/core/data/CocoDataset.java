@@ -70,6 +70,9 @@ public record CocoDataset(List<Image> images, List<Annotation> annotations, List
             }
         }
         byte[] bytes = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-        AtomicFiles.write(file, out -> out.write(bytes));
+        AtomicFiles.write(file, out -> {
+            out.write(bytes);
+            out.flush(); // AtomicFiles leaves flushing its buffered stream to the writer
+        });
     }
 }

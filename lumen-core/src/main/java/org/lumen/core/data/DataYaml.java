@@ -126,7 +126,11 @@ public record DataYaml(String path, String train, String val, String test, List<
         for (int k = 0; k < names.size(); k++) {
             text.append("  ").append(k).append(": ").append(quote(names.get(k))).append('\n');
         }
-        AtomicFiles.writeString(file, text.toString());
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, out -> {
+            out.write(bytes);
+            out.flush(); // AtomicFiles leaves flushing its buffered stream to the writer
+        });
     }
 
     private static String quote(String value) {

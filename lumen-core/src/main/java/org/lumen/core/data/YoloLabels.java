@@ -68,7 +68,11 @@ public final class YoloLabels {
             text.append(String.format(Locale.ROOT, "%d %.6f %.6f %.6f %.6f%n", l.classId(), l.cx(), l.cy(),
                     l.width(), l.height()));
         }
-        AtomicFiles.writeString(file, text.toString());
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, out -> {
+            out.write(bytes);
+            out.flush(); // AtomicFiles leaves flushing its buffered stream to the writer
+        });
     }
 
     private static final String[] COORDINATE_NAMES = {"cx", "cy", "w", "h"};

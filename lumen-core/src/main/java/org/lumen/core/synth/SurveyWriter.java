@@ -1,5 +1,6 @@
 package org.lumen.core.synth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -66,12 +67,11 @@ public final class SurveyWriter {
     /** Writes the survey to {@code dir}; see the class comment for the layout and the existing-folder rule. */
     public Summary write(Path dir) throws IOException {
         dir = dir.toAbsolutePath().normalize();
-        JsonNode parameters = mapper.valueToTree(survey.parameters());
         if (Files.isDirectory(dir) && !isEmpty(dir)) {
             Path existing = dir.resolve("survey.json");
-            if (Files.isRegularFile(existing) && parameters.equals(mapper.readTree(existing.toFile()).get("parameters"))) {
-                Summary found = mapper.treeToValue(mapper.readTree(existing.toFile()).get("summary"), Summary.class);
-                return new Summary(dir, found.images(), found.clumpy(), found.smooth(), found.clumps(), found.perSplit(), true);
+            Summary found = Files.isRegularFile(existing) ? previous(existing) : null;
+            if (found != null) {
+                return found;
             }
             throw new LumenException(dir, "folder is not empty and holds no survey with these parameters;"
                     + " choose a new folder or delete this one");
@@ -81,7 +81,7 @@ public final class SurveyWriter {
         Files.createDirectories(dir.getParent());
         Path partial = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".partial-");
         try {
-            Summary summary = writeInto(partial, dir, parameters);
+            Summary summary = writeInto(partial, dir);
             Files.deleteIfExists(dir); // an empty folder only: the check above refused any other
             AtomicFiles.move(partial, dir);
             return summary;
@@ -90,7 +90,23 @@ public final class SurveyWriter {
         }
     }
 
-    private Summary writeInto(Path out, Path finalDir, JsonNode parameters) throws IOException {
+    /** The summary of the survey described by {@code surveyJson} if it has our parameters, else null. */
+    private Summary previous(Path surveyJson) throws IOException {
+        try {
+            JsonNode root = mapper.readTree(surveyJson.toFile());
+            GalaxySurvey.Parameters theirs = mapper.treeToValue(root.get("parameters"), GalaxySurvey.Parameters.class);
+            if (!survey.parameters().equals(theirs)) {
+                return null;
+            }
+            Summary found = mapper.treeToValue(root.get("summary"), Summary.class);
+            return new Summary(surveyJson.getParent(), found.images(), found.clumpy(), found.smooth(), found.clumps(),
+                    found.perSplit(), true);
+        } catch (JsonProcessingException | IllegalArgumentException | LumenException e) {
+            return null; // not a survey.json we wrote: the folder is someone else's and is refused
+        }
+    }
+
+    private Summary writeInto(Path out, Path finalDir) throws IOException {
         GalaxySurvey.Parameters p = survey.parameters();
         List<Galaxy> galaxies = new ArrayList<>();
         int[] labels = new int[p.count()];
@@ -145,12 +161,16 @@ public final class SurveyWriter {
 
         Summary summary = new Summary(finalDir, p.count(), clumpy, p.count() - clumpy, clumps, perSplit, false);
         ObjectNode root = mapper.createObjectNode().put("generator", "lumen synth galaxies").put("format", 1);
-        root.set("parameters", parameters);
+        root.set("parameters", mapper.valueToTree(p));
         ObjectNode summaryNode = root.putObject("summary").put("images", summary.images())
                 .put("clumpy", clumpy).put("smooth", summary.smooth()).put("clumps", clumps);
         summaryNode.set("perSplit", mapper.valueToTree(perSplit));
         root.set("galaxies", truth);
-        AtomicFiles.write(out.resolve("survey.json"), o -> mapper.writeValue(o, root));
+        byte[] json = mapper.writeValueAsBytes(root);
+        AtomicFiles.write(out.resolve("survey.json"), o -> {
+            o.write(json);
+            o.flush(); // AtomicFiles leaves flushing its buffered stream to the writer
+        });
         return summary;
     }
 
