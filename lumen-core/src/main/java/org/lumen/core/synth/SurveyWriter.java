@@ -1,0 +1,198 @@
+package org.lumen.core.synth;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.lumen.core.LumenException;
+import org.lumen.core.data.CocoDataset;
+import org.lumen.core.data.DataYaml;
+import org.lumen.core.data.Splits;
+import org.lumen.core.data.YoloLabels;
+import org.lumen.core.io.AtomicFiles;
+
+/**
+ * Writes a {@link GalaxySurvey} to a folder in this layout (a contract: scripts and users rely on it):
+ * <pre>
+ * DIR/survey.json                                   parameters, seed, split counts, per-galaxy truth
+ * DIR/classify/{train,val,test}/{clumpy,smooth}/galaxy_NNNNN.png     ImageFolder layout
+ * DIR/detect/images/{train,val,test}/galaxy_NNNNN.png               every galaxy, smooth ones too
+ * DIR/detect/labels/{train,val,test}/galaxy_NNNNN.txt               YOLO, class 0 = clump; empty if none
+ * DIR/detect/annotations/instances_{train,val,test}.json            COCO, category 1 = clump
+ * DIR/detect/data.yaml                                              Ultralytics config (absolute path)
+ * </pre>
+ * The split is 70/15/15, stratified by class and seeded by the survey seed; a galaxy is in the same split
+ * in both trees. COCO image ids are the galaxy number plus one, annotation ids count clumps from 1 across
+ * the whole survey.
+ *
+ * <p>Everything is written into a hidden sibling folder {@code .DIR.partial-*} that is renamed to
+ * {@code DIR} only when complete, so {@code DIR} is either absent or whole. {@code DIR} may not exist yet
+ * or be empty. If it already holds a survey whose {@code survey.json} has identical parameters, that survey
+ * is kept and its summary returned (the same parameters would write the same bytes); any other non-empty
+ * folder is refused rather than overwritten.
+ */
+public final class SurveyWriter {
+    public static final List<String> SPLITS = List.of("train", "val", "test");
+    private static final double[] SPLIT_FRACTIONS = {0.7, 0.15, 0.15};
+
+    /**
+     * What was written (or found).
+     *
+     * @param perSplit images per split, in train, val, test order
+     * @param reused   true when {@code dir} already held this survey and nothing was written
+     */
+    public record Summary(Path dir, int images, int clumpy, int smooth, int clumps, Map<String, Integer> perSplit,
+                          boolean reused) {}
+
+    private final GalaxySurvey survey;
+    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    SurveyWriter(GalaxySurvey survey) {
+        this.survey = survey;
+    }
+
+    /** Writes the survey to {@code dir}; see the class comment for the layout and the existing-folder rule. */
+    public Summary write(Path dir) throws IOException {
+        dir = dir.toAbsolutePath().normalize();
+        if (Files.isDirectory(dir) && !isEmpty(dir)) {
+            Path existing = dir.resolve("survey.json");
+            Summary found = Files.isRegularFile(existing) ? previous(existing) : null;
+            if (found != null) {
+                return found;
+            }
+            throw new LumenException(dir, "folder is not empty and holds no survey with these parameters;"
+                    + " choose a new folder or delete this one");
+        } else if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new LumenException(dir, "exists and is not a folder");
+        }
+        Files.createDirectories(dir.getParent());
+        Path partial = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".partial-");
+        try {
+            Summary summary = writeInto(partial, dir);
+            Files.deleteIfExists(dir); // an empty folder only: the check above refused any other
+            AtomicFiles.move(partial, dir);
+            return summary;
+        } finally {
+            deleteTree(partial);
+        }
+    }
+
+    /** The summary of the survey described by {@code surveyJson} if it has our parameters, else null. */
+    private Summary previous(Path surveyJson) throws IOException {
+        try {
+            JsonNode root = mapper.readTree(surveyJson.toFile());
+            GalaxySurvey.Parameters theirs = mapper.treeToValue(root.get("parameters"), GalaxySurvey.Parameters.class);
+            if (!survey.parameters().equals(theirs)) {
+                return null;
+            }
+            Summary found = mapper.treeToValue(root.get("summary"), Summary.class);
+            return new Summary(surveyJson.getParent(), found.images(), found.clumpy(), found.smooth(), found.clumps(),
+                    found.perSplit(), true);
+        } catch (JsonProcessingException | IllegalArgumentException | LumenException e) {
+            return null; // not a survey.json we wrote: the folder is someone else's and is refused
+        }
+    }
+
+    private Summary writeInto(Path out, Path finalDir) throws IOException {
+        GalaxySurvey.Parameters p = survey.parameters();
+        List<Galaxy> galaxies = new ArrayList<>();
+        int[] labels = new int[p.count()];
+        for (int k = 0; k < p.count(); k++) {
+            galaxies.add(survey.galaxy(k));
+            labels[k] = galaxies.get(k).clumpy() ? 0 : 1;
+        }
+        int[] split = Splits.stratified(labels, SPLIT_FRACTIONS, p.seed());
+        ArrayNode truth = mapper.createArrayNode();
+        Map<String, Integer> perSplit = new LinkedHashMap<>();
+        List<List<CocoDataset.Image>> cocoImages = new ArrayList<>();
+        List<List<CocoDataset.Annotation>> cocoAnnotations = new ArrayList<>();
+        for (String s : SPLITS) {
+            perSplit.put(s, 0);
+            cocoImages.add(new ArrayList<>());
+            cocoAnnotations.add(new ArrayList<>());
+        }
+        int clumps = 0, clumpy = 0;
+        for (int k = 0; k < p.count(); k++) {
+            Galaxy galaxy = galaxies.get(k);
+            String splitName = SPLITS.get(split[k]);
+            String file = galaxy.name() + ".png";
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(survey.image(k), "png", png);
+            writeFile(out.resolve("classify").resolve(splitName).resolve(galaxy.className()).resolve(file), png.toByteArray());
+            writeFile(out.resolve("detect/images").resolve(splitName).resolve(file), png.toByteArray());
+
+            List<YoloLabels.Label> yolo = new ArrayList<>();
+            for (Galaxy.Clump clump : galaxy.clumps()) {
+                Galaxy.Box b = clump.box();
+                double size = p.size();
+                yolo.add(new YoloLabels.Label(0, (b.x1() + b.x2()) / 2 / size, (b.y1() + b.y2()) / 2 / size,
+                        b.width() / size, b.height() / size));
+                cocoAnnotations.get(split[k]).add(new CocoDataset.Annotation(++clumps, k + 1, 1, b.x1(), b.y1(),
+                        b.width(), b.height(), b.width() * b.height(), 0, null));
+            }
+            YoloLabels.write(out.resolve("detect/labels").resolve(splitName).resolve(galaxy.name() + ".txt"), yolo);
+            cocoImages.get(split[k]).add(new CocoDataset.Image(k + 1, file, p.size(), p.size()));
+
+            ObjectNode entry = truth.addObject().put("file", file).put("split", splitName);
+            entry.setAll((ObjectNode) mapper.valueToTree(galaxy));
+            perSplit.merge(splitName, 1, Integer::sum);
+            clumpy += galaxy.clumpy() ? 1 : 0;
+        }
+        List<CocoDataset.Category> categories = List.of(new CocoDataset.Category(1, "clump", "galaxy feature"));
+        for (int s = 0; s < SPLITS.size(); s++) {
+            new CocoDataset(cocoImages.get(s), cocoAnnotations.get(s), categories)
+                    .write(out.resolve("detect/annotations/instances_" + SPLITS.get(s) + ".json"));
+        }
+        new DataYaml(finalDir.resolve("detect").toString(), "images/train", "images/val", "images/test",
+                List.of("clump")).write(out.resolve("detect/data.yaml"));
+
+        Summary summary = new Summary(finalDir, p.count(), clumpy, p.count() - clumpy, clumps, perSplit, false);
+        ObjectNode root = mapper.createObjectNode().put("generator", "lumen synth galaxies").put("format", 1);
+        root.set("parameters", mapper.valueToTree(p));
+        ObjectNode summaryNode = root.putObject("summary").put("images", summary.images())
+                .put("clumpy", clumpy).put("smooth", summary.smooth()).put("clumps", clumps);
+        summaryNode.set("perSplit", mapper.valueToTree(perSplit));
+        root.set("galaxies", truth);
+        byte[] json = mapper.writeValueAsBytes(root);
+        AtomicFiles.write(out.resolve("survey.json"), o -> {
+            o.write(json);
+            o.flush(); // AtomicFiles leaves flushing its buffered stream to the writer
+        });
+        return summary;
+    }
+
+    private static void writeFile(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
