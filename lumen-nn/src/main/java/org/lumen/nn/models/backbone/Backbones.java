@@ -21,6 +21,8 @@ public final class Backbones {
         FACTORIES.put("resnet34", ResNet::resnet34);
         FACTORIES.put("resnet50", ResNet::resnet50);
         FACTORIES.put("resnet101", ResNet::resnet101);
+        FACTORIES.put("densenet121", DenseNet::densenet121);
+        FACTORIES.put("densenet201", DenseNet::densenet201);
     }
 
     private Backbones() {}
