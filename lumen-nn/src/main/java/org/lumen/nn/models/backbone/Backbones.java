@@ -23,6 +23,8 @@ public final class Backbones {
         FACTORIES.put("resnet101", ResNet::resnet101);
         FACTORIES.put("densenet121", DenseNet::densenet121);
         FACTORIES.put("densenet201", DenseNet::densenet201);
+        FACTORIES.put("vgg16", VGG::vgg16);
+        FACTORIES.put("vgg19", VGG::vgg19);
     }
 
     private Backbones() {}
