@@ -25,6 +25,7 @@ public final class Backbones {
         FACTORIES.put("densenet201", DenseNet::densenet201);
         FACTORIES.put("vgg16", VGG::vgg16);
         FACTORIES.put("vgg19", VGG::vgg19);
+        FACTORIES.put("squeezenet1_1", SqueezeNet::squeezenet1_1);
     }
 
     private Backbones() {}
