@@ -50,6 +50,22 @@ public interface Init {
         return (shape, random) -> normal(Math.sqrt(2.0 / fanOut(shape))).values(shape, random);
     }
 
+    /**
+     * {@code kaiming_normal_} with PyTorch's defaults (fan_in, gain sqrt(2) for a = 0): std = sqrt(2 / fan_in),
+     * DenseNet's convolution init.
+     */
+    static Init kaimingNormalFanIn() {
+        return (shape, random) -> normal(Math.sqrt(2.0 / fanIn(shape))).values(shape, random);
+    }
+
+    /**
+     * {@code kaiming_uniform_} with PyTorch's defaults (fan_in, gain sqrt(2) for a = 0): Uniform(±sqrt(6 / fan_in)),
+     * SqueezeNet's convolution init.
+     */
+    static Init kaimingUniformFanIn() {
+        return (shape, random) -> uniform(Math.sqrt(6.0 / fanIn(shape))).values(shape, random);
+    }
+
     /** PyTorch's default for Linear and Conv weights and biases: Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
     static Init torchDefault(long fanIn) {
         return uniform(1.0 / Math.sqrt(fanIn));

@@ -21,6 +21,11 @@ public final class Backbones {
         FACTORIES.put("resnet34", ResNet::resnet34);
         FACTORIES.put("resnet50", ResNet::resnet50);
         FACTORIES.put("resnet101", ResNet::resnet101);
+        FACTORIES.put("densenet121", DenseNet::densenet121);
+        FACTORIES.put("densenet201", DenseNet::densenet201);
+        FACTORIES.put("vgg16", VGG::vgg16);
+        FACTORIES.put("vgg19", VGG::vgg19);
+        FACTORIES.put("squeezenet1_1", SqueezeNet::squeezenet1_1);
     }
 
     private Backbones() {}

@@ -1,0 +1,131 @@
+package org.lumen.nn.models.backbone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.lumen.nn.module.Parameter;
+
+/**
+ * The layout of DenseNet, VGG and SqueezeNet without Python or native code: torchvision 0.14's state-dict
+ * sizes, parameter counts and a few tensor shapes (all read from {@code torchvision.models.<arch>()}), and the
+ * names that {@code --freeze}, {@code explain} and weight transfer rely on.
+ */
+class BackboneLayoutTest {
+    /** arch, learnable parameter count, state-dict entries, and some tensors' shapes, as torchvision has them. */
+    static Stream<Arguments> torchvision() {
+        return Stream.of(
+                Arguments.of("densenet121", 7_978_856L, 727, Map.of(
+                        "features.denseblock4.denselayer16.conv2.weight", new Shape(32, 128, 3, 3),
+                        "features.transition3.conv.weight", new Shape(512, 1024, 1, 1),
+                        "features.norm5.running_var", new Shape(1024),
+                        "classifier.weight", new Shape(1000, 1024))),
+                Arguments.of("densenet201", 20_013_928L, 1207, Map.of(
+                        "features.denseblock3.denselayer48.conv1.weight", new Shape(128, 1760, 1, 1),
+                        "classifier.weight", new Shape(1000, 1920))),
+                Arguments.of("vgg16", 138_357_544L, 32, Map.of(
+                        "features.28.weight", new Shape(512, 512, 3, 3),
+                        "classifier.0.weight", new Shape(4096, 25088),
+                        "classifier.6.bias", new Shape(1000))),
+                Arguments.of("vgg19", 143_667_240L, 38, Map.of(
+                        "features.34.weight", new Shape(512, 512, 3, 3),
+                        "classifier.3.weight", new Shape(4096, 4096))),
+                Arguments.of("squeezenet1_1", 1_235_496L, 52, Map.of(
+                        "features.0.weight", new Shape(64, 3, 3, 3),
+                        "features.12.expand3x3.weight", new Shape(256, 64, 3, 3),
+                        "features.6.squeeze.bias", new Shape(32),
+                        "classifier.1.weight", new Shape(1000, 512, 1, 1))));
+    }
+
+    static List<String> archs() {
+        return List.of("densenet121", "densenet201", "vgg16", "vgg19", "squeezenet1_1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("torchvision")
+    void stateDictMatchesTorchvision(String arch, long parameters, int entries, Map<String, Shape> shapes) {
+        Map<String, Parameter> sd = Backbones.create(arch, 1000, 3).stateDict();
+        assertEquals(entries, sd.size(), arch + " state-dict entries");
+        long learnable = sd.values().stream().filter(p -> p.kind() == Parameter.Kind.WEIGHT)
+                .mapToLong(p -> p.shape().size()).sum();
+        assertEquals(parameters, learnable, arch + " parameters");
+        shapes.forEach((name, shape) -> {
+            assertNotNull(sd.get(name), arch + " has no " + name);
+            assertEquals(shape, sd.get(name).shape(), name);
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("archs")
+    void namedLayersResolve(String arch) {
+        Backbone model = Backbones.create(arch, 1000, 3);
+        assertNotNull(model.find(model.defaultCamLayer()), arch + " CAM layer " + model.defaultCamLayer());
+        List<String> stages = model.stages();
+        assertEquals(model.headPrefix(), stages.get(stages.size() - 1) + ".", arch + ": the last stage is the head");
+        assertTrue(model.stemWeight().startsWith(stages.get(0) + "."), arch + ": the first stage holds the stem");
+        // Freezing every stage must freeze every weight, each exactly once, or --freeze leaves gaps.
+        for (String stage : stages) {
+            assertNotNull(model.find(stage), arch + " stage " + stage);
+            model.find(stage).setFrozen(true);
+        }
+        model.stateDict().forEach((name, p) -> assertTrue(p.frozen() || p.kind() == Parameter.Kind.BUFFER,
+                arch + ": " + name + " is in no stage"));
+        long inStages = stages.stream().mapToLong(s -> model.find(s).stateDict().size()).sum();
+        assertEquals(model.stateDict().size(), inStages, arch + ": stages overlap or miss buffers");
+    }
+
+    /** arch, tensor, the standard deviation of torchvision's initialiser for it (0: constant 0). */
+    static Stream<Arguments> initialisers() {
+        return Stream.of(
+                Arguments.of("densenet121", "features.denseblock1.denselayer1.conv2.weight",
+                        Math.sqrt(2.0 / (128 * 9))),
+                Arguments.of("densenet121", "classifier.weight", 1 / Math.sqrt(3 * 1024.0)),
+                Arguments.of("densenet121", "classifier.bias", 0.0),
+                Arguments.of("vgg16", "features.2.weight", Math.sqrt(2.0 / (64 * 9))),
+                Arguments.of("vgg16", "features.2.bias", 0.0),
+                Arguments.of("vgg16", "classifier.6.weight", 0.01),
+                Arguments.of("vgg16", "classifier.6.bias", 0.0),
+                Arguments.of("squeezenet1_1", "features.3.expand3x3.weight", Math.sqrt(2.0 / (16 * 9))),
+                Arguments.of("squeezenet1_1", "features.3.expand3x3.bias", 0.0),
+                Arguments.of("squeezenet1_1", "classifier.1.weight", 0.01));
+    }
+
+    @ParameterizedTest
+    @MethodSource("initialisers")
+    void initialisersFollowTorchvision(String arch, String tensor, double std) {
+        Parameter p = Backbones.create(arch, 1000, 3).stateDict().get(tensor);
+        float[] v = p.init().values(p.shape(), new SplittableRandom(0));
+        double sum = 0;
+        double squares = 0;
+        for (float x : v) {
+            sum += x;
+            squares += (double) x * x;
+        }
+        double mean = sum / v.length;
+        double got = Math.sqrt(squares / v.length - mean * mean);
+        assertEquals(0, mean, 0.05 * std + 1e-12, arch + " " + tensor + " mean");
+        assertEquals(std, got, 0.05 * std + 1e-12, arch + " " + tensor + " std");
+    }
+
+    @ParameterizedTest
+    @MethodSource("archs")
+    void classCountAndChannelsReachHeadAndStem(String arch) {
+        Backbone model = Backbones.create(arch, 7, 1);
+        Map<String, Parameter> sd = model.stateDict();
+        assertEquals(1, sd.get(model.stemWeight()).shape().get(1), arch + " stem input channels");
+        sd.forEach((name, p) -> {
+            if (name.startsWith(model.headPrefix())) {
+                assertEquals(7, p.shape().get(0), name);
+            }
+        });
+        assertTrue(sd.containsKey(model.headPrefix() + "weight"), arch + " head weight");
+    }
+}
