@@ -45,6 +45,15 @@ class BackboneLayoutTest {
                         "classifier.1.weight", new Shape(1000, 512, 1, 1))));
     }
 
+    static List<String> allArchs() {
+        return Backbones.names();
+    }
+
+    /** The module paths of a stage ({@code conv1+bn1} is two). */
+    private static List<String> paths(String stage) {
+        return List.of(stage.split("\\+"));
+    }
+
     static List<String> archs() {
         return List.of("densenet121", "densenet201", "vgg16", "vgg19", "squeezenet1_1");
     }
@@ -64,21 +73,25 @@ class BackboneLayoutTest {
     }
 
     @ParameterizedTest
-    @MethodSource("archs")
+    @MethodSource("allArchs")
     void namedLayersResolve(String arch) {
         Backbone model = Backbones.create(arch, 1000, 3);
         assertNotNull(model.find(model.defaultCamLayer()), arch + " CAM layer " + model.defaultCamLayer());
         List<String> stages = model.stages();
         assertEquals(model.headPrefix(), stages.get(stages.size() - 1) + ".", arch + ": the last stage is the head");
-        assertTrue(model.stemWeight().startsWith(stages.get(0) + "."), arch + ": the first stage holds the stem");
+        assertTrue(model.stemWeight().startsWith(paths(stages.get(0)).get(0) + "."),
+                arch + ": the first stage holds the stem");
         // Freezing every stage must freeze every weight, each exactly once, or --freeze leaves gaps.
         for (String stage : stages) {
-            assertNotNull(model.find(stage), arch + " stage " + stage);
-            model.find(stage).setFrozen(true);
+            for (String path : paths(stage)) {
+                assertNotNull(model.find(path), arch + " stage " + path);
+                model.find(path).setFrozen(true);
+            }
         }
         model.stateDict().forEach((name, p) -> assertTrue(p.frozen() || p.kind() == Parameter.Kind.BUFFER,
                 arch + ": " + name + " is in no stage"));
-        long inStages = stages.stream().mapToLong(s -> model.find(s).stateDict().size()).sum();
+        long inStages = stages.stream().flatMap(s -> paths(s).stream())
+                .mapToLong(s -> model.find(s).stateDict().size()).sum();
         assertEquals(model.stateDict().size(), inStages, arch + ": stages overlap or miss buffers");
     }
 
