@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lumen.nn.classify.Classifier;
+import org.lumen.nn.classify.Preprocess;
 import org.lumen.nn.models.backbone.Backbone;
 import org.lumen.nn.module.Module;
 
@@ -88,7 +89,7 @@ public final class Trainer {
                         int idx = order[from + i];
                         float[] img = train.pixels(idx);
                         config.augment().apply(img, c, s, rnd);
-                        normalise(img, c, s, mean, std);
+                        Preprocess.normalise(img, c, s, mean, std);
                         System.arraycopy(img, 0, x, i * c * s * s, img.length);
                         y[i] = train.label(idx);
                     }
@@ -183,17 +184,6 @@ public final class Trainer {
             w[j] = counts[j] == 0 ? 0f : (float) train.size() / (k * counts[j]);
         }
         return manager.create(w);
-    }
-
-    static void normalise(float[] img, int c, int s, float[] mean, float[] std) {
-        int plane = s * s;
-        for (int ch = 0; ch < c; ch++) {
-            float m = mean[ch];
-            float inv = 1f / std[ch];
-            for (int i = ch * plane, end = i + plane; i < end; i++) {
-                img[i] = (img[i] - m) * inv;
-            }
-        }
     }
 
     static int[] permutation(int n, SplittableRandom rnd) {
