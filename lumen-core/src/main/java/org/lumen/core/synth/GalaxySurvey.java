@@ -130,7 +130,7 @@ public final class GalaxySurvey {
         private int size = 64;
         private long seed = 0;
         private double clumpyShare = 0.5;
-        private double minClumpFraction = 0.04;
+        private double minClumpFraction = 0.03;
         private double maxClumpFraction = 0.15;
         private int maxClumps = 4;
 
