@@ -8,8 +8,9 @@ import org.lumen.core.LumenException;
 
 /**
  * Lumen's built-in dataset: a seeded survey of synthetic galaxy cut-outs in the style of SDSS / Legacy
- * Survey gri colour images, half of them (by default) with giant star-forming clumps as in Galaxy Zoo:
- * Clump Scout (Adams et al. 2022; Popp et al. 2023).
+ * Survey gri colour images, half of them (by default) with giant star-forming clumps like those labelled
+ * by Galaxy Zoo: Clump Scout volunteers and found with Faster R-CNN in the transfer-learning study built
+ * on those labels.
  *
  * <p>Each galaxy is an exponential disk plus a Sérsic (n = 3.5-4.5) bulge with random size, inclination,
  * position angle, flux and bulge fraction, convolved with a Gaussian PSF, observed with sky background and
