@@ -30,20 +30,34 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                writer.write(new java.io.BufferedOutputStream(out, 1 << 16) {
-                    @Override
-                    public void close() throws IOException {
-                        flush(); // the channel is closed by the outer try, after force()
-                    }
-                });
-                out.flush();
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                java.io.BufferedOutputStream buffered =
+                        new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16) {
+                            @Override
+                            public void close() throws IOException {
+                                flush(); // the channel is closed below, after force()
+                            }
+                        };
+                writer.write(buffered);
+                buffered.flush();
                 ch.force(true);
             }
+            makeReadable(tmp);
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Temporary files are created owner-only; the finished file gets the usual rw-r--r--, as a plain
+     * {@code Files.write} would under a default umask.
+     */
+    private static void makeReadable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its default permissions apply
         }
     }
 
