@@ -32,13 +32,15 @@ public final class ClassificationMetrics {
     }
 
     private final List<String> classes;
+    private final int[] predicted;
     private final ConfusionMatrix confusion;
     private final List<ClassMetrics> perClass;
     private final List<ThresholdSweep> sweeps;
 
-    private ClassificationMetrics(List<String> classes, ConfusionMatrix confusion, List<ClassMetrics> perClass,
-                                  List<ThresholdSweep> sweeps) {
+    private ClassificationMetrics(List<String> classes, int[] predicted, ConfusionMatrix confusion,
+                                  List<ClassMetrics> perClass, List<ThresholdSweep> sweeps) {
         this.classes = classes;
+        this.predicted = predicted;
         this.confusion = confusion;
         this.perClass = perClass;
         this.sweeps = sweeps;
@@ -107,7 +109,7 @@ public final class ClassificationMetrics {
             sweeps.add(sweep);
             perClass.add(classMetrics(classes.get(c), c, confusion, sweep));
         }
-        return new ClassificationMetrics(List.copyOf(classes), confusion, List.copyOf(perClass), List.copyOf(sweeps));
+        return new ClassificationMetrics(List.copyOf(classes), predicted, confusion, List.copyOf(perClass), List.copyOf(sweeps));
     }
 
     private static ClassMetrics classMetrics(String name, int c, ConfusionMatrix m, ThresholdSweep sweep) {
@@ -128,6 +130,11 @@ public final class ClassificationMetrics {
     /** Class names in index order. */
     public List<String> classes() {
         return classes;
+    }
+
+    /** The predicted (arg-max) class of each sample, as a copy. */
+    public int[] predicted() {
+        return predicted.clone();
     }
 
     /** Fraction of samples whose arg-max class is the true class. */
