@@ -14,4 +14,64 @@ public interface LabeledImages {
 
     /** A name for messages and reports (usually the file). */
     String name(int index);
+
+    /** A view of the images at {@code indices}, in that order. */
+    default LabeledImages subset(int[] indices) {
+        LabeledImages all = this;
+        int[] idx = indices.clone();
+        return new LabeledImages() {
+            @Override
+            public int size() {
+                return idx.length;
+            }
+
+            @Override
+            public int label(int index) {
+                return all.label(idx[index]);
+            }
+
+            @Override
+            public float[] pixels(int index) {
+                return all.pixels(idx[index]);
+            }
+
+            @Override
+            public String name(int index) {
+                return all.name(idx[index]);
+            }
+        };
+    }
+
+    /** {@code first} followed by {@code second}, as one set. */
+    static LabeledImages concat(LabeledImages first, LabeledImages second) {
+        return new LabeledImages() {
+            @Override
+            public int size() {
+                return first.size() + second.size();
+            }
+
+            private LabeledImages part(int index) {
+                return index < first.size() ? first : second;
+            }
+
+            private int local(int index) {
+                return index < first.size() ? index : index - first.size();
+            }
+
+            @Override
+            public int label(int index) {
+                return part(index).label(local(index));
+            }
+
+            @Override
+            public float[] pixels(int index) {
+                return part(index).pixels(local(index));
+            }
+
+            @Override
+            public String name(int index) {
+                return part(index).name(local(index));
+            }
+        };
+    }
 }

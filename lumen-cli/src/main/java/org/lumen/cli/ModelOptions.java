@@ -1,0 +1,70 @@
+package org.lumen.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.lumen.core.LumenException;
+import org.lumen.nn.classify.Classifier;
+import org.lumen.nn.classify.ModelInfo;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** How commands name a model: a model directory, or an architecture with bare weights and a class count. */
+final class ModelOptions {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--imgsz", paramLabel = "S", description = "Input size (default: the model's, or 224 with --weights).")
+    Integer imgsz;
+
+    static final class Source {
+        @Option(names = "--model", paramLabel = "M", description = "Model directory (model.json + weights.safetensors).")
+        Path model;
+
+        @ArgGroup(exclusive = false)
+        Bare bare;
+    }
+
+    static final class Bare {
+        @Option(names = "--arch", required = true, paramLabel = "A", description = "Architecture (torchvision name).")
+        String arch;
+
+        @Option(names = "--weights", required = true, paramLabel = "W", description = "safetensors weights with torchvision names.")
+        Path weights;
+
+        @Option(names = "--classes", required = true, paramLabel = "K", description = "Number of classes the weights have.")
+        int classes;
+
+        @Option(names = "--channels", defaultValue = "3", paramLabel = "C", description = "Input channels (default: ${DEFAULT-VALUE}).")
+        int channels;
+    }
+
+    /** Loads the model; the caller closes it. */
+    Classifier open() {
+        if (source.model != null) {
+            Classifier c = Classifier.load(source.model);
+            if (imgsz == null || imgsz == c.info().imgsz()) {
+                return c;
+            }
+            ModelInfo i = c.info();
+            ModelInfo resized = new ModelInfo(i.task(), i.arch(), i.classNames(), checkSize(imgsz), i.channels(), i.mean(),
+                    i.std(), i.provenance());
+            c.close();
+            return Classifier.fromWeights(resized, source.model.resolve(Classifier.WEIGHTS));
+        }
+        Bare b = source.bare;
+        if (!Files.isRegularFile(b.weights)) {
+            throw new LumenException(b.weights, "no such file");
+        }
+        float[][] norm = ModelInfo.defaultNormalisation(b.channels);
+        ModelInfo info = new ModelInfo("classify", b.arch, ModelInfo.anonymousClasses(b.classes),
+                checkSize(imgsz == null ? 224 : imgsz), b.channels, norm[0], norm[1], null);
+        return Classifier.fromWeights(info, b.weights);
+    }
+
+    private static int checkSize(int s) {
+        if (s < 16 || s > 4096) {
+            throw new LumenException("--imgsz", "must be between 16 and 4096, got " + s);
+        }
+        return s;
+    }
+}

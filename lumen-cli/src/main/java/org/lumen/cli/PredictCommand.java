@@ -1,0 +1,130 @@
+package org.lumen.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.lumen.core.LumenException;
+import org.lumen.core.data.ImageFolder;
+import org.lumen.nn.classify.Classifier;
+import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.classify.Preprocess;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lumen predict}: classify images (files, or folders searched recursively). */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Classify images. IMAGE may be a file or a folder (searched recursively, sorted).",
+            "--json prints one JSON object per image: {\"image\", \"logits\", \"probabilities\",",
+            "\"top\": [{\"index\", \"class\", \"probability\"}]}; otherwise one line per image."},
+        footer = {"", "Examples:", "  lumen predict --model runs/clumps/best survey/classify/test/clumpy/galaxy_00003.png",
+            "  lumen predict --model runs/clumps/best --json survey/classify/test",
+            "  lumen predict --arch resnet18 --weights resnet18.safetensors --classes 1000 --top 5 cat.jpg"})
+final class PredictCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--json", description = "One JSON object per line per image.")
+    boolean json;
+
+    @Option(names = "--top", defaultValue = "5", paramLabel = "K", description = "Classes listed per image (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--batch", defaultValue = "16", paramLabel = "B", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
+    List<Path> inputs;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Override
+    public Integer call() throws IOException {
+        if (top < 1) {
+            throw new LumenException("--top", "must be at least 1, got " + top);
+        }
+        if (batch < 1 || batch > 1024) {
+            throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
+        }
+        List<Path> files = expand(inputs);
+        try (Classifier model = modelOptions.open()) {
+            ModelInfo info = model.info();
+            int per = info.channels() * info.imgsz() * info.imgsz();
+            for (int from = 0; from < files.size(); from += batch) {
+                int n = Math.min(batch, files.size() - from);
+                float[] x = new float[n * per];
+                for (int i = 0; i < n; i++) {
+                    float[] img = Preprocess.load(files.get(from + i), info.imgsz(), info.channels()).data().clone();
+                    Preprocess.normalise(img, info.channels(), info.imgsz(), info.mean(), info.std());
+                    System.arraycopy(img, 0, x, i * per, per);
+                }
+                float[][] logits = model.logits(x, n);
+                float[][] probs = Classifier.softmax(logits);
+                for (int i = 0; i < n; i++) {
+                    System.out.println(json ? jsonLine(files.get(from + i), logits[i], probs[i], info)
+                            : textLine(files.get(from + i), probs[i], info));
+                }
+                System.out.flush();
+            }
+        }
+        return Main.OK;
+    }
+
+    private String jsonLine(Path file, float[] logits, float[] probs, ModelInfo info) throws IOException {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("image", file.toString());
+        ArrayNode l = o.putArray("logits");
+        ArrayNode p = o.putArray("probabilities");
+        for (int k = 0; k < logits.length; k++) {
+            l.add(logits[k]);
+            p.add(probs[k]);
+        }
+        ArrayNode t = o.putArray("top");
+        for (int k : topK(probs, top)) {
+            t.addObject().put("index", k).put("class", info.classNames().get(k)).put("probability", probs[k]);
+        }
+        return mapper.writeValueAsString(o);
+    }
+
+    private String textLine(Path file, float[] probs, ModelInfo info) {
+        StringBuilder sb = new StringBuilder(file.toString()).append(':');
+        for (int k : topK(probs, top)) {
+            sb.append(String.format(java.util.Locale.ROOT, " %s %.4f", info.classNames().get(k), probs[k]));
+        }
+        return sb.toString();
+    }
+
+    /** Indices of the k largest values, largest first; ties keep the lower index first. */
+    static int[] topK(float[] v, int k) {
+        return java.util.stream.IntStream.range(0, v.length).boxed()
+                .sorted((a, b) -> v[b] != v[a] ? Float.compare(v[b], v[a]) : Integer.compare(a, b))
+                .limit(k).mapToInt(Integer::intValue).toArray();
+    }
+
+    static List<Path> expand(List<Path> inputs) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path in : inputs) {
+            if (Files.isDirectory(in)) {
+                try (Stream<Path> s = Files.walk(in)) {
+                    s.filter(Files::isRegularFile).filter(ImageFolder::isImageFile).sorted().forEach(files::add);
+                }
+            } else if (Files.isRegularFile(in)) {
+                files.add(in);
+            } else {
+                throw new LumenException(in, "no such file or folder");
+            }
+        }
+        if (files.isEmpty()) {
+            throw new LumenException(inputs.get(0), "no image files found");
+        }
+        return files;
+    }
+}

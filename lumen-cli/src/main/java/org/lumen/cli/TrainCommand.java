@@ -1,0 +1,177 @@
+package org.lumen.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.lumen.core.LumenException;
+import org.lumen.core.data.ImageFolder;
+import org.lumen.nn.classify.ClassifierTraining;
+import org.lumen.nn.models.backbone.Backbones;
+import org.lumen.nn.train.Augment;
+import org.lumen.nn.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lumen train}: transfer-learning training of a classifier on an ImageFolder dataset. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a model. For --task classify, --data is an ImageFolder root with train/ and val/",
+            "(one sub-folder per class). Writes RUN/best and RUN/last (model directories), RUN/results.csv",
+            "(one row per epoch) and training-curve plots. With --folds K, trains K models by stratified",
+            "k-fold cross-validation over train+val and writes RUN/folds.json with mean and sd."},
+        footer = {"", "Examples:",
+            "  lumen train --task classify --data survey/classify --arch resnet18 --epochs 5 --imgsz 64 --out runs/clumps",
+            "  lumen train --task classify --data cxr --arch densenet121 --weights densenet121.safetensors \\",
+            "      --channels 1 --freeze 2 --class-weights balanced --epochs 20 --out runs/tb",
+            "  lumen train --task classify --data cxr --arch resnet18 --folds 5 --out runs/tb-cv",
+            "  lumen train ... --out runs/tb --resume      (continue runs/tb/last with the same options)"})
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--task", defaultValue = "classify", description = "classify (detect and segment: coming; default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--data", required = true, paramLabel = "D", description = "Dataset root.")
+    Path data;
+
+    @Option(names = "--arch", required = true, paramLabel = "A", description = "Architecture, torchvision's name: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = ArchNames.class)
+    String arch;
+
+    @Option(names = "--weights", paramLabel = "W.safetensors", description = "Pretrained weights (torchvision names); the head is replaced, the stem adapted.")
+    Path weights;
+
+    @Option(names = "--epochs", defaultValue = "10", paramLabel = "E", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--imgsz", defaultValue = "224", paramLabel = "S", description = "Input size in pixels (default: ${DEFAULT-VALUE}).")
+    int imgsz;
+
+    @Option(names = "--batch", defaultValue = "16", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--channels", defaultValue = "3", paramLabel = "C", description = "Input channels: 3 (RGB), 1 (X-ray, one FITS band) or more (default: ${DEFAULT-VALUE}).")
+    int channels;
+
+    @Option(names = "--freeze", defaultValue = "0", paramLabel = "N", description = "Freeze the first N stages (stem first) (default: ${DEFAULT-VALUE}).")
+    int freeze;
+
+    @Option(names = "--folds", defaultValue = "0", paramLabel = "K", description = "k-fold cross-validation with K folds (0: off; default: ${DEFAULT-VALUE}).")
+    int folds;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "0.05", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine, step or constant (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Linear warm-up epochs (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--augment", defaultValue = "science", description = "science (flips, 90-degree rotations, shifts, brightness/contrast, noise) or none (default: ${DEFAULT-VALUE}).")
+    String augment;
+
+    @Option(names = "--class-weights", defaultValue = "none", description = "none or balanced (for imbalanced classes) (default: ${DEFAULT-VALUE}).")
+    String classWeights;
+
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
+    double labelSmoothing;
+
+    @Option(names = "--monitor", defaultValue = "accuracy", description = "Validation metric that picks best/ and drives early stopping: accuracy, f1_macro, roc_auc_macro, loss, ... (default: ${DEFAULT-VALUE}).")
+    String monitor;
+
+    @Option(names = "--patience", defaultValue = "0", description = "Stop after this many epochs without improvement (0: never; default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--resume", description = "Continue RUN/last (same options required).")
+    boolean resume;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder (new or empty, unless --resume).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!task.equals("classify")) {
+            throw new LumenException("--task", "'" + task + "' is not available yet; only classify is (detect and segment are planned)");
+        }
+        Backbones.create(arch, 2, channels); // checks --arch and --channels before any data is read
+        if (imgsz < 16 || imgsz > 2048) {
+            throw new LumenException("--imgsz", "must be between 16 and 2048, got " + imgsz);
+        }
+        if (folds == 1 || folds < 0 || folds > 50) {
+            throw new LumenException("--folds", "must be 0 (off) or between 2 and 50, got " + folds);
+        }
+        if (weights != null && !Files.isRegularFile(weights)) {
+            throw new LumenException(weights, "no such file");
+        }
+        Augment aug = switch (augment) {
+            case "science" -> Augment.SCIENCE;
+            case "none" -> Augment.NONE;
+            default -> throw new LumenException("--augment", "must be science or none, got '" + augment + "'");
+        };
+        TrainConfig config = new TrainConfig(epochs, batch, optimizer, lr, weightDecay, momentum, schedule,
+                Math.min(warmup, epochs - 1), freeze, aug, classWeights, labelSmoothing, monitor, patience, seed);
+        checkRunFolder();
+        List<ImageFolder> splits = ImageFolder.openSplits(data, "train", "val");
+        ClassifierTraining training = new ClassifierTraining(arch, imgsz, channels, weights, config, provenance(config));
+        if (folds > 0) {
+            training.crossValidate(splits.get(0), splits.get(1), folds, out);
+        } else {
+            training.run(splits.get(0), splits.get(1), out, resume);
+        }
+        return Main.OK;
+    }
+
+    private void checkRunFolder() throws IOException {
+        if (resume) {
+            if (!Files.isDirectory(out.resolve("last"))) {
+                throw new LumenException(out, "cannot resume: no last/ checkpoint in this run folder");
+            }
+            return;
+        }
+        if (Files.isDirectory(out)) {
+            try (var entries = Files.list(out)) {
+                if (entries.findAny().isPresent()) {
+                    throw new LumenException(out, "run folder exists and is not empty; use --resume to continue it or choose a new --out");
+                }
+            }
+        } else if (Files.exists(out)) {
+            throw new LumenException(out, "exists and is not a folder");
+        }
+    }
+
+    private ObjectNode provenance(TrainConfig config) {
+        ObjectNode p = new ObjectMapper().createObjectNode();
+        p.put("lumen_version", org.lumen.core.Version.VERSION);
+        p.put("git_commit", System.getProperty("lumen.git.commit", "unknown"));
+        p.put("seed", seed);
+        p.put("data", data.toAbsolutePath().normalize().toString());
+        p.put("weights", weights == null ? null : weights.toAbsolutePath().normalize().toString());
+        p.put("arch", arch);
+        p.put("imgsz", imgsz);
+        p.put("channels", channels);
+        p.set("config", config.toJson());
+        return p;
+    }
+
+    /** Completion candidates and help text: the architecture names. */
+    static final class ArchNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Backbones.names().iterator();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.lumen.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.lumen.core.LumenException;
+import org.lumen.core.data.ImageFolder;
+import org.lumen.nn.classify.Classifier;
+import org.lumen.nn.classify.ClassificationReport;
+import org.lumen.nn.classify.Evaluation;
+import org.lumen.nn.classify.FolderImages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lumen val}: evaluate a classifier on a split of an ImageFolder dataset. */
+@Command(name = "val", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate a model on a dataset split. Writes OUT/metrics.json (accuracy, macro and per-class",
+            "precision, recall, F1, specificity, ROC AUC, average precision, confusion matrix; scikit-learn's",
+            "definitions), OUT/predictions.csv, and ROC, PR and confusion-matrix plots. OUT is replaced whole."},
+        footer = {"", "Examples:", "  lumen val --model runs/clumps/best --data survey/classify",
+            "  lumen val --model runs/clumps/best --data survey/classify --split test --out runs/clumps/test"})
+final class ValCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "M", description = "Model directory.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "D", description = "ImageFolder root.")
+    Path data;
+
+    @Option(names = "--split", defaultValue = "val", description = "val or test (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--out", paramLabel = "OUT", description = "Output folder (default: <model>/../val-<split>).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!List.of("val", "test", "train").contains(split)) {
+            throw new LumenException("--split", "must be val or test (or train), got '" + split + "'");
+        }
+        if (batch < 1 || batch > 1024) {
+            throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
+        }
+        Path target = out != null ? out : model.toAbsolutePath().getParent().resolve("val-" + split);
+        try (Classifier m = Classifier.load(model)) {
+            ImageFolder folder = ImageFolder.open(data, split);
+            if (!folder.classes().equals(m.classNames())) {
+                throw new LumenException(folder.folder(), "classes " + folder.classes() + " differ from the model's "
+                        + m.classNames());
+            }
+            FolderImages images = FolderImages.load(folder, m.info().imgsz(), m.info().channels());
+            Evaluation e = Evaluation.of(m, images, batch);
+            ClassificationReport.write(target, e, images);
+            System.out.printf(java.util.Locale.ROOT, "%s %s: accuracy %.4f, f1_macro %.4f, roc_auc_macro %.4f (%d images) -> %s%n",
+                    model, split, e.metrics().accuracy(), e.metrics().f1Macro(), e.metrics().rocAucMacro(),
+                    images.size(), target);
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,44 @@
+package org.lumen.nn.classify;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.lumen.core.io.AtomicFiles;
+import org.lumen.core.report.Csv;
+import org.lumen.core.report.MetricsJson;
+
+/**
+ * The files of an evaluation: {@code metrics.json} and {@code predictions.csv} (DESIGN.md contracts), written
+ * into a folder that is replaced whole, so a failed evaluation never leaves a mixture of old and new files.
+ */
+public final class ClassificationReport {
+    private ClassificationReport() {}
+
+    public static void write(Path folder, Evaluation e, FolderImages images) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            names.add(images.name(i));
+        }
+        int[] predicted = new int[e.labels().length];
+        for (int i = 0; i < predicted.length; i++) {
+            predicted[i] = argmax(e.probabilities()[i]);
+        }
+        AtomicFiles.writeFolder(folder, dir -> {
+            MetricsJson.write(dir.resolve("metrics.json"), e.metrics());
+            Csv.writePredictions(dir.resolve("predictions.csv"), e.metrics().classes(), names, e.labels(), predicted,
+                    e.probabilities());
+        });
+    }
+
+    /** Index of the largest value; the first on ties, as numpy's argmax (and the confusion matrix) take it. */
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int k = 1; k < v.length; k++) {
+            if (v[k] > v[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+}
