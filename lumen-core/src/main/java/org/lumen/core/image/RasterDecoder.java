@@ -1,5 +1,6 @@
 package org.lumen.core.image;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
@@ -10,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.FileImageInputStream;
@@ -21,7 +24,8 @@ import org.lumen.core.LumenException;
  * Decodes PNG, JPEG and TIFF (the first image of a multi-page file) through ImageIO and the TwelveMonkeys
  * plugins, reading raster samples directly so 16-bit data keeps its full precision.
  *
- * <p>Palette images expand to RGB, or RGBA when the palette has transparency; palettes that are all grey
+ * <p>No colour management: embedded ICC profiles are not applied, as in PIL (see
+ * {@link #embeddedRgbProfile}). Palette images expand to RGB, or RGBA when the palette has transparency; palettes that are all grey
  * and opaque (1-, 2- and 4-bit grey PNGs) become one channel. Unsigned integer samples are divided by
  * {@code 2^bits - 1}; float and signed samples are kept as stored ({@link Image.Scale#PHYSICAL}).
  */
@@ -39,7 +43,11 @@ final class RasterDecoder {
                 PngChunks.verify(file);
             }
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            BufferedImage decoded = reader.read(0);
+            ImageReadParam param = reader.getDefaultReadParam();
+            if (format == ImageFormat.JPEG) {
+                embeddedRgbProfile(reader).ifPresent(param::setDestinationType);
+            }
+            BufferedImage decoded = reader.read(0, param);
             if (format == ImageFormat.JPEG) {
                 failOnJpegWarnings(file, warnings);
             }
@@ -61,6 +69,24 @@ final class RasterDecoder {
     private static int bandsFromHeader(ImageReader reader) throws IOException {
         ImageTypeSpecifier type = reader.getRawImageType(0);
         return type == null ? 1 : type.getNumBands();
+    }
+
+    /**
+     * The destination type in a JPEG's own embedded RGB ICC profile, if it has one that is not sRGB.
+     * PIL, and so every PyTorch pipeline, ignores embedded profiles; decoding into the profile's own colour
+     * space skips the conversion to sRGB the readers would otherwise apply, so the pixels equal PIL's and
+     * a model sees what it was trained on. (CMYK JPEGs are still converted to RGB.)
+     */
+    private static Optional<ImageTypeSpecifier> embeddedRgbProfile(ImageReader reader) throws IOException {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        while (types.hasNext()) {
+            ImageTypeSpecifier type = types.next();
+            ColorSpace space = type.getColorModel().getColorSpace();
+            if (space.getType() == ColorSpace.TYPE_RGB && !space.isCS_sRGB()) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
