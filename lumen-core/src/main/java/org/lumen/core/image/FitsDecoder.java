@@ -2,6 +2,8 @@ package org.lumen.core.image;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import nom.tam.fits.Header;
 import nom.tam.util.FitsFile;
 import org.lumen.core.LumenException;
@@ -17,6 +19,17 @@ import org.lumen.core.LumenException;
  * the sky image), as in astropy's arrays.
  */
 final class FitsDecoder {
+    /**
+     * nom-tam-fits logs warnings, with stack traces, about the same damage this decoder reports as a
+     * {@link LumenException}; the command line must print exactly one error line, so only SEVERE records
+     * pass. Kept in a field because java.util.logging holds loggers weakly and would forget the level.
+     */
+    private static final Logger NOM_TAM_LOG = Logger.getLogger("nom.tam");
+
+    static {
+        NOM_TAM_LOG.setLevel(Level.SEVERE);
+    }
+
     private FitsDecoder() {}
 
     static Image read(Path file, PixelLimit limit) throws IOException {

@@ -88,7 +88,9 @@ public final class ImageDecoder {
 
     /**
      * "truncated X data" when the codec ran out of bytes (a cut file, or offsets in the header that point
-     * past its end), else "corrupt X data: what the codec said".
+     * past its end), else "corrupt X data: what the codec said". Codecs also fail on malformed data with
+     * programming-error exceptions (a TIFF tag read past the end becomes a ClassCastException); their
+     * messages describe the codec's internals, not the file, so only their type is named.
      */
     private static String describe(ImageFormat format, Throwable error) {
         StringBuilder said = new StringBuilder();
@@ -97,11 +99,17 @@ public final class ImageDecoder {
                 return "truncated " + format.displayName + " data: the file ends before the data its header points to";
             }
             String message = t.getMessage();
-            if (message != null && !message.isBlank() && said.indexOf(message) < 0) {
+            if (!isCodecInternal(t) && message != null && !message.isBlank() && said.indexOf(message) < 0) {
                 said.append(said.length() == 0 ? "" : ": ").append(message.strip());
             }
         }
-        return "corrupt " + format.displayName + " data: "
-                + (said.length() == 0 ? error.getClass().getSimpleName() : said);
+        return "corrupt " + format.displayName + " data: " + (said.length() > 0 ? said
+                : "the decoder failed on malformed data (" + error.getClass().getSimpleName() + ")");
+    }
+
+    private static boolean isCodecInternal(Throwable t) {
+        return t instanceof ClassCastException || t instanceof NullPointerException
+                || t instanceof IndexOutOfBoundsException || t instanceof ArithmeticException
+                || t instanceof NegativeArraySizeException || t instanceof ArrayStoreException;
     }
 }

@@ -10,10 +10,12 @@ import org.lumen.core.LumenException;
  *
  * <p>Two bounds: {@code width * height <= maxPixels}, and, for multi-band images (TIFF with many samples,
  * FITS cubes), {@code width * height * channels <= 4 * maxPixels}, the memory an RGBA image at the
- * pixel limit would need.
+ * pixel limit would need. Whatever the limit, an image cannot hold more samples than a Java array.
  */
 record PixelLimit(Path file, long maxPixels) {
     static final int SAMPLES_PER_PIXEL_ALLOWED = 4;
+    /** The most elements a Java array can hold; an {@link Image} keeps all samples in one array. */
+    private static final long MAX_SAMPLES = Integer.MAX_VALUE - 8;
 
     PixelLimit {
         if (maxPixels <= 0) {
@@ -38,6 +40,10 @@ record PixelLimit(Path file, long maxPixels) {
             throw new LumenException(file, "image is " + width + " x " + height + " with " + channels + " channels ("
                     + megapixels(samples) + " million samples), above the limit of " + SAMPLES_PER_PIXEL_ALLOWED
                     + " samples per pixel of the " + plain(maxPixels) + "-megapixel limit");
+        }
+        if (samples > MAX_SAMPLES) {
+            throw new LumenException(file, "image is " + width + " x " + height + " with " + channels + " channels ("
+                    + megapixels(samples) + " million samples), more than one image can hold (" + MAX_SAMPLES + ")");
         }
     }
 

@@ -1,6 +1,8 @@
 package org.lumen.core.image;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
@@ -10,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.FileImageInputStream;
@@ -21,35 +25,47 @@ import org.lumen.core.LumenException;
  * Decodes PNG, JPEG and TIFF (the first image of a multi-page file) through ImageIO and the TwelveMonkeys
  * plugins, reading raster samples directly so 16-bit data keeps its full precision.
  *
- * <p>Palette images expand to RGB, or RGBA when the palette has transparency; palettes that are all grey
- * and opaque (1-, 2- and 4-bit grey PNGs) become one channel. Unsigned integer samples are divided by
- * {@code 2^bits - 1}; float and signed samples are kept as stored ({@link Image.Scale#PHYSICAL}).
+ * <p>No colour management: embedded ICC profiles are not applied, as in PIL (see
+ * {@link #embeddedRgbProfile}). Palette images expand to RGB, or RGBA when the palette has transparency;
+ * palettes that are all grey and opaque (1-, 2- and 4-bit grey PNGs) become one channel. Unsigned integer
+ * samples are divided by {@code 2^bits - 1}; float and signed samples are kept as stored
+ * ({@link Image.Scale#PHYSICAL}).
  */
 final class RasterDecoder {
     private RasterDecoder() {}
 
     static Image read(Path file, ImageFormat format, PixelLimit limit) throws IOException {
-        ImageReader reader = readerFor(file, format);
+        ImageReader reader = readerFor(format);
         List<String> warnings = new ArrayList<>();
         try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
             reader.setInput(in, true, true);
             // the header alone gives the size: refuse before any pixel is allocated
-            limit.check(reader.getWidth(0), reader.getHeight(0), bandsFromHeader(reader));
+            ImageTypeSpecifier rawType = reader.getRawImageType(0); // null when the reader cannot tell
+            limit.check(reader.getWidth(0), reader.getHeight(0), rawType == null ? 1 : rawType.getNumBands());
             if (format == ImageFormat.PNG) {
                 PngChunks.verify(file);
             }
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            BufferedImage decoded = reader.read(0);
+            ImageReadParam param = reader.getDefaultReadParam();
+            if (format == ImageFormat.JPEG) {
+                embeddedRgbProfile(reader).ifPresent(param::setDestinationType);
+            }
+            if (rawType != null && isPhysical(rawType.getSampleModel().getDataType()) && reader.canReadRaster()) {
+                // float and signed samples are data, not colours: read() would clip them to the colour
+                // space's [0, 1] (TwelveMonkeys does for float TIFF), readRaster() returns them as stored
+                return toImage(reader.readRaster(0, param), null);
+            }
+            BufferedImage decoded = reader.read(0, param);
             if (format == ImageFormat.JPEG) {
                 failOnJpegWarnings(file, warnings);
             }
-            return toImage(decoded);
+            return toImage(decoded.getRaster(), decoded.getColorModel());
         } finally {
             reader.dispose();
         }
     }
 
-    private static ImageReader readerFor(Path file, ImageFormat format) {
+    private static ImageReader readerFor(ImageFormat format) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.displayName.toLowerCase(Locale.ROOT));
         if (!readers.hasNext()) {
             throw new IllegalStateException("no ImageIO reader for " + format.displayName + " on the class path");
@@ -57,10 +73,27 @@ final class RasterDecoder {
         return readers.next();
     }
 
-    /** Bands as the header declares them; 1 when the reader cannot tell without decoding. */
-    private static int bandsFromHeader(ImageReader reader) throws IOException {
-        ImageTypeSpecifier type = reader.getRawImageType(0);
-        return type == null ? 1 : type.getNumBands();
+    /** Float and signed integer samples hold physical values; unsigned ones are normalised. */
+    private static boolean isPhysical(int dataType) {
+        return dataType != DataBuffer.TYPE_BYTE && dataType != DataBuffer.TYPE_USHORT;
+    }
+
+    /**
+     * The destination type in a JPEG's own embedded RGB ICC profile, if it has one that is not sRGB.
+     * PIL, and so every PyTorch pipeline, ignores embedded profiles; decoding into the profile's own colour
+     * space skips the conversion to sRGB the readers would otherwise apply, so the pixels equal PIL's and
+     * a model sees what it was trained on. (CMYK JPEGs are still converted to RGB.)
+     */
+    private static Optional<ImageTypeSpecifier> embeddedRgbProfile(ImageReader reader) throws IOException {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        while (types.hasNext()) {
+            ImageTypeSpecifier type = types.next();
+            ColorSpace space = type.getColorModel().getColorSpace();
+            if (space.getType() == ColorSpace.TYPE_RGB && !space.isCS_sRGB()) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -78,16 +111,15 @@ final class RasterDecoder {
         }
     }
 
-    private static Image toImage(BufferedImage decoded) {
-        Raster raster = decoded.getRaster();
-        if (decoded.getColorModel() instanceof IndexColorModel palette) {
+    /** The raster's samples as an {@link Image}; a palette {@code colours} model expands the indices. */
+    private static Image toImage(Raster raster, ColorModel colours) {
+        if (colours instanceof IndexColorModel palette) {
             return expandPalette(raster, palette);
         }
         int width = raster.getWidth();
         int height = raster.getHeight();
         int bands = raster.getNumBands();
-        int dataType = raster.getSampleModel().getDataType();
-        boolean unsigned = dataType == DataBuffer.TYPE_BYTE || dataType == DataBuffer.TYPE_USHORT;
+        boolean unsigned = !isPhysical(raster.getSampleModel().getDataType());
         int bits = raster.getSampleModel().getSampleSize(0);
         float max = (float) ((1L << bits) - 1);
         float[] data = new float[bands * height * width];

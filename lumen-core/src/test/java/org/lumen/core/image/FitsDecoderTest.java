@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import nom.tam.fits.BasicHDU;
 import nom.tam.fits.Fits;
@@ -83,6 +84,18 @@ class FitsDecoderTest {
         assertEquals("image is 40 x 30 (0.0012 megapixels), above the limit of 0.001 megapixels", refused.getMessage());
         // 40 x 30 = 1200 pixels fits a 1200 limit, and 2 bands are within 4 samples per pixel
         assertEquals(2, ImageDecoder.read(file, 1200).channels());
+    }
+
+    @Test
+    void raisedLimitStillStopsAtWhatAnArrayHolds() throws Exception {
+        // a header-only cube of 50000 x 50000 x 2 bands: 5e9 samples, past Java's 2^31 array bound
+        Path file = dir.resolve("header-only.fits");
+        Files.writeString(file, String.format("%-80s%-80s%-80s%-80s%-80s%-80s%-80s", "SIMPLE  =                    T",
+                "BITPIX  =                  -32", "NAXIS   =                    3", "NAXIS1  =                50000",
+                "NAXIS2  =                50000", "NAXIS3  =                    2", "END") + " ".repeat(2880 - 560));
+
+        LumenException refused = assertThrows(LumenException.class, () -> ImageDecoder.read(file, 10_000_000_000L));
+        assertTrue(refused.getMessage().contains("more than one image can hold"), refused.getMessage());
     }
 
     @Test

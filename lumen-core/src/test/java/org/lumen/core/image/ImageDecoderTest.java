@@ -109,6 +109,39 @@ class ImageDecoderTest {
     }
 
     @Test
+    void multiBandTiffKeepsEveryBand() throws IOException {
+        float[] samples = new float[6 * 3 * 4]; // 6 bands of 3 x 4
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (i * 37) % 65536;
+        }
+        Path file = dir.resolve("bands.tif");
+        Files.write(file, MinimalTiff.write(6, 3, 4, 16, samples));
+
+        Image image = ImageDecoder.read(file);
+
+        assertEquals(6, image.channels());
+        assertEquals(16, image.bitsPerSample());
+        float[] expected = new float[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            expected[i] = samples[i] / 65535f;
+        }
+        assertArrayEquals(expected, image.data(), 0f);
+    }
+
+    @Test
+    void floatTiffKeepsPhysicalValues() throws IOException {
+        float[] samples = {-3.5f, 0f, 1e-7f, 12345.678f, Float.NaN, 2f};
+        Path file = dir.resolve("float.tif");
+        Files.write(file, MinimalTiff.write(1, 2, 3, 32, samples));
+
+        Image image = ImageDecoder.read(file);
+
+        assertEquals(Image.Scale.PHYSICAL, image.scale());
+        assertEquals(32, image.bitsPerSample());
+        assertArrayEquals(samples, image.data(), 0f);
+    }
+
+    @Test
     void formatComesFromTheBytesNotTheName() throws IOException {
         Path misnamed = dir.resolve("photo.jpg");
         Files.copy(CHELSEA, misnamed);
