@@ -109,7 +109,8 @@ public final class ClassificationMetrics {
             sweeps.add(sweep);
             perClass.add(classMetrics(classes.get(c), c, confusion, sweep));
         }
-        return new ClassificationMetrics(List.copyOf(classes), predicted, confusion, List.copyOf(perClass), List.copyOf(sweeps));
+        return new ClassificationMetrics(List.copyOf(classes), predicted, confusion, List.copyOf(perClass),
+                List.copyOf(sweeps));
     }
 
     private static ClassMetrics classMetrics(String name, int c, ConfusionMatrix m, ThresholdSweep sweep) {

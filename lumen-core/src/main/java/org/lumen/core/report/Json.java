@@ -40,7 +40,7 @@ public final class Json {
 
     private Json() {}
 
-    /** The configured mapper, for reading JSON and for callers that need Jackson directly. */
+    /** The configured mapper, for reading JSON and for callers that need Jackson directly; shared, so never reconfigure it. */
     public static ObjectMapper mapper() {
         return MAPPER;
     }
