@@ -68,8 +68,9 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("3/4 evaluating " + run.resolve("best") + " on the test split");
         Path test = run.resolve("test");
         Evaluation e;
+        FolderImages images;
         try (Classifier model = Classifier.load(run.resolve("best"))) {
-            FolderImages images = FolderImages.load(ImageFolder.open(data, "test"), IMGSZ, 3);
+            images = FolderImages.load(ImageFolder.open(data, "test"), IMGSZ, 3);
             e = Evaluation.of(model, images, 64);
             ClassificationReport.write(test, e, images);
         }
@@ -77,7 +78,9 @@ final class DemoCommand implements Callable<Integer> {
                 e.metrics().accuracy(), e.metrics().f1Macro(), e.metrics().rocAucMacro());
 
         System.out.println("4/4 report");
-        Path report = DemoReport.write(out, run, test, e, (System.nanoTime() - start) / 1e9);
+        String prov = "Lumen " + org.lumen.core.Version.VERSION + ", commit " + System.getProperty("lumen.git.commit", "unknown")
+                + ", seed " + seed + ", " + count + " galaxies, " + ARCH + " at " + IMGSZ + " px, " + epochs + " epochs";
+        Path report = DemoReport.write(out, run, test, e, images, prov, (System.nanoTime() - start) / 1e9);
         System.out.println(report.toAbsolutePath());
         return Main.OK;
     }

@@ -72,7 +72,6 @@ public record CocoDataset(List<Image> images, List<Annotation> annotations, List
         byte[] bytes = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         AtomicFiles.write(file, out -> {
             out.write(bytes);
-            out.flush(); // AtomicFiles leaves flushing its buffered stream to the writer
         });
     }
 }

@@ -129,7 +129,6 @@ public record DataYaml(String path, String train, String val, String test, List<
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> {
             out.write(bytes);
-            out.flush(); // AtomicFiles leaves flushing its buffered stream to the writer
         });
     }
 

@@ -71,7 +71,6 @@ public final class YoloLabels {
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> {
             out.write(bytes);
-            out.flush(); // AtomicFiles leaves flushing its buffered stream to the writer
         });
     }
 

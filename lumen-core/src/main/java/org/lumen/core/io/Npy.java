@@ -137,7 +137,6 @@ public final class Npy {
         AtomicFiles.write(file, out -> {
             out.write(header);
             writeFloats(out, data);
-            out.flush(); // AtomicFiles.write does not flush the stream it hands out
         });
     }
 

@@ -1,5 +1,6 @@
 package org.lumen.core.report;
 
+import org.lumen.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,6 +121,6 @@ public final class Csv {
             }
             csv.append(row(fields));
         }
-        ReportFiles.writeUtf8(file, csv.toString());
+        AtomicFiles.writeString(file, csv.toString());
     }
 }

@@ -1,5 +1,6 @@
 package org.lumen.core.report;
 
+import org.lumen.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -152,7 +153,7 @@ public final class HtmlReport {
 
     /** Writes the page atomically. */
     public void write(Path file) throws IOException {
-        ReportFiles.writeUtf8(file, toHtml());
+        AtomicFiles.writeString(file, toHtml());
     }
 
     /** Text safe in element content and in double-quoted attributes. */

@@ -1,5 +1,6 @@
 package org.lumen.core.report;
 
+import org.lumen.core.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -47,7 +48,7 @@ public final class Json {
 
     /** Writes {@code value} as pretty-printed JSON ending in a newline, atomically. */
     public static void write(Path file, Object value) throws IOException {
-        ReportFiles.writeUtf8(file, pretty(value) + "\n");
+        AtomicFiles.writeString(file, pretty(value) + "\n");
     }
 
     /** {@code value} as pretty-printed JSON. */

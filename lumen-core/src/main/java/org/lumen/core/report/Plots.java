@@ -1,5 +1,6 @@
 package org.lumen.core.report;
 
+import org.lumen.core.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -230,6 +231,6 @@ public final class Plots {
         } finally {
             g.dispose();
         }
-        ReportFiles.write(png, out -> ImageIO.write(image, "png", out));
+        AtomicFiles.write(png, out -> ImageIO.write(image, "png", out));
     }
 }

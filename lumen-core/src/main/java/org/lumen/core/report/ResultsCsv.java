@@ -1,5 +1,6 @@
 package org.lumen.core.report;
 
+import org.lumen.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -127,7 +128,7 @@ public final class ResultsCsv {
             fields.add(Double.toString(row[c]));
         }
         String updated = text + Csv.row(fields);
-        ReportFiles.writeUtf8(file, updated);
+        AtomicFiles.writeString(file, updated);
         text.setLength(0);
         text.append(updated);
         rows.add(row);

@@ -169,7 +169,6 @@ public final class SurveyWriter {
         byte[] json = mapper.writeValueAsBytes(root);
         AtomicFiles.write(out.resolve("survey.json"), o -> {
             o.write(json);
-            o.flush(); // AtomicFiles leaves flushing its buffered stream to the writer
         });
         return summary;
     }

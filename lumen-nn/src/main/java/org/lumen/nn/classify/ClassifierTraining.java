@@ -12,6 +12,7 @@ import org.lumen.core.data.ImageFolder;
 import org.lumen.core.data.Splits;
 import org.lumen.core.metrics.ClassificationMetrics;
 import org.lumen.core.report.Json;
+import org.lumen.core.report.Plots;
 import org.lumen.core.report.ResultsCsv;
 import org.lumen.nn.train.Checkpoints;
 import org.lumen.nn.train.LabeledImages;
@@ -124,10 +125,16 @@ public final class ClassifierTraining {
         try (model) {
             ResultsCsv results = ResultsCsv.open(run.resolve("results.csv"), COLUMNS);
             Trainer trainer = new Trainer(config, progress);
-            return trainer.fit(model, train, m -> row(Evaluation.of(m, val, config.batch())), results::append,
-                    checkpoints, state);
+            Path curves = run.resolve(CURVES);
+            return trainer.fit(model, train, m -> row(Evaluation.of(m, val, config.batch())), (epoch, row) -> {
+                results.append(epoch, row);
+                Plots.trainingCurves(curves, results);
+            }, checkpoints, state);
         }
     }
+
+    /** The training-curve plot in the run folder, redrawn after every epoch. */
+    public static final String CURVES = "results.png";
 
     /** The validation metrics logged each epoch, and monitored: loss and the macro metrics. */
     public static final List<String> VALIDATION_METRICS = List.of("loss", "accuracy", "precision_macro",
