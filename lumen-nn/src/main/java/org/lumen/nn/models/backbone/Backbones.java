@@ -21,6 +21,7 @@ public final class Backbones {
         FACTORIES.put("resnet34", ResNet::resnet34);
         FACTORIES.put("resnet50", ResNet::resnet50);
         FACTORIES.put("resnet101", ResNet::resnet101);
+        FACTORIES.put("mobilenet_v2", MobileNetV2::mobilenetV2);
     }
 
     private Backbones() {}
