@@ -23,6 +23,7 @@ public final class Backbones {
         FACTORIES.put("resnet101", ResNet::resnet101);
         FACTORIES.put("mobilenet_v2", MobileNetV2::mobilenetV2);
         FACTORIES.put("efficientnet_b0", EfficientNet::efficientnetB0);
+        FACTORIES.put("convnext_tiny", ConvNeXt::convnextTiny);
     }
 
     private Backbones() {}

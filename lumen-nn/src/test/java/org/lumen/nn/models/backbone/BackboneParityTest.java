@@ -17,8 +17,9 @@ import org.lumen.nn.weights.SafeTensors;
 import org.lumen.nn.weights.Weights;
 
 /**
- * Every architecture, given torchvision 0.14's own weights (random, with non-trivial batch-norm statistics) and
- * the same 224x224 input, gives torchvision's logits to 1e-4 of their largest magnitude.
+ * Every architecture, given torchvision 0.14's own weights (random, with non-trivial batch-norm statistics,
+ * layer-norm affine terms and layer scales) and the same 224x224 input, gives torchvision's logits to 1e-4 of
+ * their largest magnitude.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BackboneParityTest {
@@ -40,6 +41,7 @@ class BackboneParityTest {
                     torch.manual_seed(i + 1)
                     m = getattr(torchvision.models, arch)().eval()
                     randomize_batchnorm(m, i + 1)
+                    randomize_layernorm(m, i + 1)
                     with torch.no_grad():
                         y = m(x)
                     save_safetensors(os.path.join(out, arch + ".weights.safetensors"), m.state_dict())
