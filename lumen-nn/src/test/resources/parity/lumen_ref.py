@@ -48,4 +48,17 @@ def randomize_batchnorm(model, seed):
                 m.weight.copy_(torch.rand(m.weight.shape, generator=g) + 0.5)
                 m.bias.copy_(torch.rand(m.bias.shape, generator=g) * 0.2 - 0.1)
 
+def randomize_layernorm(model, seed):
+    """Layer-norm affine terms and ConvNeXt layer scales of order 1: at their defaults (1, 0 and a 1e-6 scale)
+    a residual branch hardly reaches the logits, and a wrong one could not be seen."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.LayerNorm):
+                m.weight.copy_(torch.rand(m.weight.shape, generator=g) + 0.5)
+                m.bias.copy_(torch.rand(m.bias.shape, generator=g) * 0.2 - 0.1)
+        for name, p in model.named_parameters():
+            if name.endswith("layer_scale"):
+                p.copy_(torch.rand(p.shape, generator=g) * 0.5 + 0.5)
+
 torch.set_num_threads(2)

@@ -62,6 +62,12 @@ public final class Lambda extends Module {
         return new Lambda("Flatten", x -> x.reshape(x.getShape().get(0), -1));
     }
 
+    /** {@code torch.permute(x, axes)} (torchvision's {@code Permute}, e.g. NCHW to NHWC with 0, 2, 3, 1). */
+    public static Lambda permute(int... axes) {
+        int[] copy = axes.clone();
+        return new Lambda("Permute", x -> x.transpose(copy));
+    }
+
     @Override
     protected NDArray forward(NDArray x) {
         return fn.apply(x);

@@ -71,16 +71,20 @@ public interface Init {
         return uniform(1.0 / Math.sqrt(fanIn));
     }
 
-    /** Truncated normal in [-2 std, 2 std] (ConvNeXt's init), by rejection. */
+    /**
+     * {@code trunc_normal_(std=std)} (ConvNeXt's init): Normal(0, std) cut to torch's default bounds [-2, 2], by
+     * rejection. The bounds are absolute values, not multiples of std as one might expect: for std 0.02 they are
+     * never reached, and the distribution is Normal(0, std) itself.
+     */
     static Init truncatedNormal(double std) {
         return (shape, random) -> {
             float[] v = new float[Math.toIntExact(shape.size())];
             for (int i = 0; i < v.length; i++) {
                 double g;
                 do {
-                    g = gaussian(random);
+                    g = gaussian(random) * std;
                 } while (Math.abs(g) > 2);
-                v[i] = (float) (g * std);
+                v[i] = (float) g;
             }
             return v;
         };

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.Arrays;
 
 /**
  * The network operations, one call each into libtorch, with PyTorch's own semantics and argument order
@@ -62,6 +63,25 @@ public final class Functional {
     /** {@code F.dropout}: identity unless training. */
     public static NDArray dropout(NDArray x, double p, boolean training) {
         return training && p > 0 ? JniUtils.dropout(pt(x), p, true) : x;
+    }
+
+    /**
+     * torchvision's {@code stochastic_depth(x, p, "row", training)}: in training, each sample (index of dim 0) of
+     * {@code x} is zeroed with probability {@code p} and the survivors are scaled by {@code 1 / (1 - p)}; identity
+     * otherwise. Used on a residual branch, it drops the whole branch for that sample. {@code p} is in [0, 1]
+     * (checked where the module is built). The noise comes from the engine's generator, in {@code x}'s manager.
+     */
+    public static NDArray stochasticDepth(NDArray x, double p, boolean training) {
+        if (!training || p == 0) {
+            return x;
+        }
+        double survival = 1 - p;
+        long[] rowShape = new long[x.getShape().dimension()];
+        Arrays.fill(rowShape, 1);
+        rowShape[0] = x.getShape().get(0);
+        NDArray keep = x.getManager().randomUniform(0f, 1f, new Shape(rowShape)).lt(survival)
+                .toType(x.getDataType(), false);
+        return x.mul(survival > 0 ? keep.divi(survival) : keep); // p = 1 drops every sample
     }
 
     public static NDArray relu(NDArray x) {

@@ -1,5 +1,6 @@
 package org.lumen.nn.models.backbone;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.lumen.nn.module.Module;
 
@@ -48,6 +49,19 @@ public abstract class Backbone extends Module {
      * side ({@code conv1+bn1} for ResNet's stem).
      */
     public abstract List<String> stages();
+
+    /**
+     * {@link #stages()} for torchvision's {@code features} + {@code classifier} layout (MobileNet, EfficientNet,
+     * ConvNeXt, ...): every child of {@code features} in order ({@code features.0} is the stem), then the head.
+     */
+    protected final List<String> featureStages() {
+        List<String> out = new ArrayList<>();
+        for (String child : find("features").children().keySet()) {
+            out.add("features." + child);
+        }
+        out.add("classifier");
+        return List.copyOf(out);
+    }
 
     /** The layer Grad-CAM explains by default: the last spatial block ({@code layer4} for ResNet). */
     public abstract String defaultCamLayer();

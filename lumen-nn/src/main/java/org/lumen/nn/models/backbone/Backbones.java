@@ -26,6 +26,9 @@ public final class Backbones {
         FACTORIES.put("vgg16", VGG::vgg16);
         FACTORIES.put("vgg19", VGG::vgg19);
         FACTORIES.put("squeezenet1_1", SqueezeNet::squeezenet1_1);
+        FACTORIES.put("mobilenet_v2", MobileNetV2::mobilenetV2);
+        FACTORIES.put("efficientnet_b0", EfficientNet::efficientnetB0);
+        FACTORIES.put("convnext_tiny", ConvNeXt::convnextTiny);
     }
 
     private Backbones() {}

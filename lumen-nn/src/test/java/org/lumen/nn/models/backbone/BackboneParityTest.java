@@ -21,10 +21,10 @@ import org.lumen.nn.weights.SafeTensors;
 import org.lumen.nn.weights.Weights;
 
 /**
- * Every architecture, given torchvision 0.14's own weights (random, with non-trivial batch-norm statistics),
- * gives torchvision's logits to 1e-4 of their largest magnitude, on a 224x224 batch and on one odd-sized
- * 201x237 image (partial pooling windows, uneven adaptive-pooling bins); and it has torchvision's modules, by
- * name and in order, so any {@code --layer} torchvision names resolves.
+ * Every architecture, given torchvision 0.14's own weights (random, with non-trivial batch-norm statistics,
+ * layer-norm affine terms and layer scales), gives torchvision's logits to 1e-4 of their largest magnitude, on
+ * a 224x224 batch and on one odd-sized 201x237 image (partial pooling windows, uneven adaptive-pooling bins);
+ * and it has torchvision's modules, by name and in order, so any {@code --layer} torchvision names resolves.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BackboneParityTest {
@@ -48,6 +48,7 @@ class BackboneParityTest {
                     torch.manual_seed(i + 1)
                     m = getattr(torchvision.models, arch)().eval()
                     randomize_batchnorm(m, i + 1)
+                    randomize_layernorm(m, i + 1)
                     with torch.no_grad():
                         logits = {k: m(x) for k, x in inputs.items()}
                     save_safetensors(os.path.join(out, arch + ".weights.safetensors"), m.state_dict())

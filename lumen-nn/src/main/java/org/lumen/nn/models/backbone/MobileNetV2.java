@@ -1,0 +1,107 @@
+package org.lumen.nn.models.backbone;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import org.lumen.nn.layers.BatchNorm2d;
+import org.lumen.nn.layers.Conv2d;
+import org.lumen.nn.layers.Dropout;
+import org.lumen.nn.layers.Lambda;
+import org.lumen.nn.layers.Linear;
+import org.lumen.nn.layers.Sequential;
+import org.lumen.nn.module.Init;
+import org.lumen.nn.module.Module;
+import org.lumen.nn.ops.Functional;
+
+/**
+ * torchvision's {@code mobilenet_v2} (width 1.0): {@code features.0} a 3x3 stride-2 Conv-BN-ReLU6 to 32 channels,
+ * {@code features.1..17} inverted residual blocks, {@code features.18} a 1x1 Conv-BN-ReLU6 to 1280, global average
+ * pooling (a function, as in torchvision: no module), {@code classifier} = Dropout(0.2), Linear(1280, classes).
+ * Convolutions start Kaiming-normal (fan_out), batch norms at 1 and 0, the linear layer Normal(0, 0.01) and 0.
+ */
+public final class MobileNetV2 extends Backbone {
+    /** torchvision's table: expansion t, output channels c, repeats n, first stride s. */
+    private static final int[][] SETTING = {
+        {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1},
+    };
+    private static final int LAST_CHANNELS = 1280;
+
+    private final Module features;
+    private final Module classifier;
+
+    private MobileNetV2(int numClasses, int inChannels) {
+        super("mobilenet_v2", numClasses, inChannels);
+        Sequential f = new Sequential(new Conv2dNormActivation(inChannels, 32, 3, 2, 1, Lambda.relu6()));
+        int in = 32;
+        for (int[] row : SETTING) {
+            for (int i = 0; i < row[2]; i++) {
+                f.add(new InvertedResidual(in, row[1], i == 0 ? row[3] : 1, row[0]));
+                in = row[1];
+            }
+        }
+        f.add(new Conv2dNormActivation(in, LAST_CHANNELS, 1, 1, 1, Lambda.relu6()));
+        features = register("features", f);
+        classifier = register("classifier", new Sequential(new Dropout(0.2),
+                new Linear(LAST_CHANNELS, numClasses, Init.normal(0.01), Init.ZEROS)));
+    }
+
+    public static MobileNetV2 mobilenetV2(int numClasses, int inChannels) {
+        return new MobileNetV2(numClasses, inChannels);
+    }
+
+    @Override
+    protected NDArray forward(NDArray x) {
+        NDArray y = Functional.adaptiveAvgPool2d(features.apply(x), 1, 1);
+        return classifier.apply(y.reshape(y.getShape().get(0), -1));
+    }
+
+    @Override
+    public String headPrefix() {
+        return "classifier.1.";
+    }
+
+    @Override
+    public String stemWeight() {
+        return "features.0.0.weight";
+    }
+
+    /** {@code features.0} (stem) to {@code features.18}, then {@code classifier}. */
+    @Override
+    public List<String> stages() {
+        return featureStages();
+    }
+
+    /** {@code features.18}: pytorch-grad-cam's choice for MobileNet ({@code model.features[-1]}). */
+    @Override
+    public String defaultCamLayer() {
+        return "features.18";
+    }
+
+    /**
+     * torchvision's {@code InvertedResidual}: child {@code conv} = [1x1 expand Conv-BN-ReLU6 (absent when the
+     * expansion is 1)], 3x3 depthwise Conv-BN-ReLU6 (strided), 1x1 linear projection conv, BN. The input is added
+     * back when stride is 1 and the channel count is unchanged.
+     */
+    static final class InvertedResidual extends Module {
+        private final Module conv;
+        private final boolean residual;
+
+        InvertedResidual(int in, int out, int stride, int expansion) {
+            int hidden = in * expansion;
+            Sequential c = new Sequential();
+            if (expansion != 1) {
+                c.add(new Conv2dNormActivation(in, hidden, 1, 1, 1, Lambda.relu6()));
+            }
+            c.add(new Conv2dNormActivation(hidden, hidden, 3, stride, hidden, Lambda.relu6()));
+            c.add(new Conv2d(hidden, out, 1, 1, 0, 1, 1, false, Init.kaimingNormalFanOut()));
+            c.add(new BatchNorm2d(out));
+            conv = register("conv", c);
+            residual = stride == 1 && in == out;
+        }
+
+        @Override
+        protected NDArray forward(NDArray x) {
+            NDArray y = conv.apply(x);
+            return residual ? x.add(y) : y;
+        }
+    }
+}
