@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         TrainConfig config = new TrainConfig(epochs, 32, "adamw", 2e-3, 0.05, 0.9, "cosine", 1, 0, Augment.SCIENCE,
                 "none", 0, "accuracy", 0, seed);
         List<ImageFolder> splits = ImageFolder.openSplits(data, "train", "val");
-        new ClassifierTraining(ARCH, IMGSZ, 3, null, config, provenance(config)).run(splits.get(0), splits.get(1), run, false);
+        new ClassifierTraining(ARCH, IMGSZ, 3, null, config, Provenance.of("lumen demo", data, seed, config)).run(splits.get(0), splits.get(1), run, false);
 
         System.out.println("3/4 evaluating " + run.resolve("best") + " on the test split");
         Path test = run.resolve("test");
@@ -95,16 +95,5 @@ final class DemoCommand implements Callable<Integer> {
             throw new LumenException(run, "exists and is not a previous demo run; choose another --out");
         }
         AtomicFiles.deleteTree(run);
-    }
-
-    private com.fasterxml.jackson.databind.node.ObjectNode provenance(TrainConfig config) {
-        var p = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        p.put("lumen_version", org.lumen.core.Version.VERSION);
-        p.put("git_commit", System.getProperty("lumen.git.commit", "unknown"));
-        p.put("seed", seed);
-        p.put("data", out.resolve("survey").toAbsolutePath().normalize().toString());
-        p.put("command", "lumen demo");
-        p.set("config", config.toJson());
-        return p;
     }
 }

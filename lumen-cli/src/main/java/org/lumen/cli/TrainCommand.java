@@ -1,6 +1,5 @@
 package org.lumen.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -154,16 +153,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private ObjectNode provenance(TrainConfig config) {
-        ObjectNode p = new ObjectMapper().createObjectNode();
-        p.put("lumen_version", org.lumen.core.Version.VERSION);
-        p.put("git_commit", System.getProperty("lumen.git.commit", "unknown"));
-        p.put("seed", seed);
-        p.put("data", data.toAbsolutePath().normalize().toString());
+        ObjectNode p = Provenance.of("lumen train", data, seed, config);
         p.put("weights", weights == null ? null : weights.toAbsolutePath().normalize().toString());
         p.put("arch", arch);
         p.put("imgsz", imgsz);
         p.put("channels", channels);
-        p.set("config", config.toJson());
         return p;
     }
 
