@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,10 +112,9 @@ public final class SafeTensors implements AutoCloseable {
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> list = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : root.properties()) {
             if (f.getKey().equals("__metadata__")) {
-                f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                f.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
             } else {
                 list.add(entry(path, f.getKey(), f.getValue(), dataStart));
             }
