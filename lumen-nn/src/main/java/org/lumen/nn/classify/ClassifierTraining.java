@@ -124,6 +124,13 @@ public final class ClassifierTraining {
                 : weights != null ? Classifier.transfer(info, weights, config.seed()) : Classifier.create(info, config.seed());
         try (model) {
             ResultsCsv results = ResultsCsv.open(run.resolve("results.csv"), COLUMNS);
+            if (results.lastEpoch() == state.epoch() - 1 && !state.row().isEmpty()) {
+                results.append(state.epoch(), state.row()); // the run stopped after its checkpoint, before the log
+            }
+            if (results.lastEpoch() != state.epoch()) {
+                throw new LumenException(run.resolve("results.csv"), "ends at epoch " + results.lastEpoch()
+                        + " but the checkpoint in last/ is at epoch " + state.epoch() + "; the run folder was edited");
+            }
             Trainer trainer = new Trainer(config, progress);
             Path curves = run.resolve(CURVES);
             return trainer.fit(model, train, m -> row(Evaluation.of(m, val, config.batch())), (epoch, row) -> {

@@ -65,6 +65,7 @@ public final class Checkpoints {
         o.put("optimizer_steps", state.optimizerSteps());
         o.put("config_hash", config.hash());
         o.set("config", config.toJson());
+        o.set("results_row", JSON.valueToTree(state.row()));
         Files.writeString(dir.resolve(STATE), JSON.writeValueAsString(o) + "\n");
     }
 
@@ -98,8 +99,10 @@ public final class Checkpoints {
                 buffers.put(e.name(), st.readFloats(e));
             }
         }
+        Map<String, Double> row = new LinkedHashMap<>();
+        o.path("results_row").properties().forEach(e -> row.put(e.getKey(), e.getValue().asDouble(Double.NaN)));
         return new TrainState(epoch, o.path("best_metric").asDouble(Double.NaN), o.path("best_epoch").asInt(),
-                o.path("optimizer_steps").asLong(), buffers);
+                o.path("optimizer_steps").asLong(), buffers, row);
     }
 
     private static String differences(JsonNode saved, JsonNode now) {

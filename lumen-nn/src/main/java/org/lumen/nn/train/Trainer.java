@@ -110,12 +110,13 @@ public final class Trainer {
                 }
                 boolean improved = current.bestEpoch() == 0 || better(monitored, current.bestMetric());
                 current = current.next(epoch, improved ? monitored : current.bestMetric(),
-                        improved ? epoch : current.bestEpoch(), opt);
-                log.append(epoch, row);
+                        improved ? epoch : current.bestEpoch(), opt, row);
+                // best, then last, then the log: a stop between any two leaves a state resume can complete
                 if (improved) {
                     checkpoints.saveBest(model, current);
                 }
                 checkpoints.saveLast(model, current, opt);
+                log.append(epoch, row);
                 progress.endEpoch(epoch, row, improved);
                 if (config.patience() > 0 && epoch - current.bestEpoch() >= config.patience()) {
                     progress.message("early stop: no improvement in " + config.monitor() + " for "
