@@ -82,7 +82,7 @@ public final class Splits {
     }
 
     /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
-    public static int[] permutation(int n, Random rnd) {
+    public static int[] permutation(int n, java.util.random.RandomGenerator rnd) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

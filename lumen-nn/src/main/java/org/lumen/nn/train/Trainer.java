@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.lumen.core.data.Splits;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.Preprocess;
 import org.lumen.nn.models.backbone.Backbone;
@@ -75,7 +76,7 @@ public final class Trainer {
             for (int epoch = state.epoch() + 1; epoch <= config.epochs(); epoch++) {
                 SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + epoch);
                 Engine.getInstance().setRandomSeed((int) (config.seed() * 31 + epoch));
-                int[] order = permutation(n, rnd);
+                int[] order = Splits.permutation(n, rnd);
                 net.train(true);
                 double lossSum = 0;
                 double lr = 0;
@@ -185,19 +186,5 @@ public final class Trainer {
             w[j] = counts[j] == 0 ? 0f : (float) train.size() / (k * counts[j]);
         }
         return manager.create(w);
-    }
-
-    static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }
