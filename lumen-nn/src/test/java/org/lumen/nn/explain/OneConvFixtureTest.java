@@ -182,6 +182,21 @@ class OneConvFixtureTest {
     }
 
     @Test
+    void perturbationMethodsBatchEqualsEachImageAloneAndLeaveNoHook() {
+        NDArray batch = manager.randomUniform(0, 20, new Shape(3, 1, 4, 4));
+        float[] logitsBefore = model.apply(batch).toFloatArray();
+        for (String method : List.of("scorecam", "ablationcam")) {
+            Cam cam = Cam.builder().setModel(model).setMethod(method).optLayers("conv1").optBatchSize(1).build();
+            List<Explanation> together = cam.explain(batch, new int[] {0, 1, 2});
+            for (int i = 0; i < 3; i++) {
+                Explanation alone = cam.explain(batch.get(i).expandDims(0), new int[] {i}).get(0);
+                assertArrayEquals(alone.raw(), together.get(i).raw(), 1e-3f, method + " " + i); // maps of order 10-100
+            }
+        }
+        assertArrayEquals(logitsBefore, model.apply(batch).toFloatArray(), 0f); // ablation's hook is gone
+    }
+
+    @Test
     void counterfactualNegatesGradients() {
         // Negated Grad-CAM weights (-0.75, 0.5) give minus the map above, all negative: nothing speaks against
         // class 0, and the ReLU leaves zeros (and a zero heatmap, as 0 / (0 + 1e-7)).
