@@ -107,9 +107,13 @@ public final class Functional {
         return Activation.sigmoid(x);
     }
 
-    /** {@code F.interpolate(mode="bilinear", align_corners=False)} to {@code [outH, outW]}. */
+    /**
+     * {@code F.interpolate(mode="bilinear", align_corners=False)} to {@code [outH, outW]}. DJL's JNI numbers the
+     * modes nearest 0, linear 1, bilinear 2, bicubic 3 (mode 1 fails on 4-d input); its flag is not PyTorch's
+     * {@code align_corners} (true gives neither convention), so keep it false.
+     */
     public static NDArray resizeBilinear(NDArray x, int outH, int outW) {
-        return JniUtils.interpolate(pt(x), new long[] {outH, outW}, 1, false);
+        return JniUtils.interpolate(pt(x), new long[] {outH, outW}, 2, false);
     }
 
     /** Zeroes an array's accumulated gradient in place (libtorch accumulates across backward passes). */

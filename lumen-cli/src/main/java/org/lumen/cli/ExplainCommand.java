@@ -1,0 +1,206 @@
+package org.lumen.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.lumen.core.LumenException;
+import org.lumen.core.image.Colormap;
+import org.lumen.core.image.HeatmapOverlay;
+import org.lumen.core.image.Image;
+import org.lumen.core.image.ImageOps;
+import org.lumen.core.io.AtomicFiles;
+import org.lumen.core.io.Npy;
+import org.lumen.nn.classify.Classifier;
+import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.explain.Cam;
+import org.lumen.nn.explain.Explanation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code lumen explain}: class activation maps for images. Every file is first written to a hidden folder beside
+ * {@code --out}; only when all images have succeeded does it move into place (the whole folder in one rename if
+ * {@code --out} is new, else file by file, each atomically), so a failure leaves no half-written output.
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Explain a classifier's decisions with class activation maps (Grad-CAM and its family).",
+            "Per image, in --out: <stem>.<method>.png (the heatmap over the image, viridis, with a legend),",
+            "<stem>.<method>.npy (the heatmap in [0,1] at the model's input size, float32) and",
+            "<stem>.<method>.raw.npy (the map at the layer's resolution after ReLU, before normalisation).",
+            "Methods: gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam,",
+            "eigengradcam, scorecam, ablationcam (the last two run one forward pass per channel of the layer)."},
+        footer = {"", "Examples:",
+            "  lumen explain --model runs/clumps/best --method gradcam --out runs/clumps/cam survey/classify/test/clumpy",
+            "  lumen explain --model runs/clumps/best --method gradcam++ --layer layer3 --layer layer4 --target smooth \\",
+            "      --out cam galaxy_00003.png",
+            "  lumen explain --arch resnet18 --weights resnet18.safetensors --classes 1000 --method hirescam \\",
+            "      --target 281 --counterfactual --out cam cat.jpg"})
+final class ExplainCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME",
+            description = "CAM method (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--layer", split = ",", paramLabel = "L",
+            description = "Module path(s) to explain, e.g. layer4 or features.denseblock3; several are averaged"
+                    + " (default: the architecture's last spatial block).")
+    List<String> layers;
+
+    @Option(names = "--target", paramLabel = "T",
+            description = "Class name or index to explain (default: each image's top prediction).")
+    String target;
+
+    @Option(names = "--counterfactual", description = "Negate the gradients: where the evidence against the class lies.")
+    boolean counterfactual;
+
+    @Option(names = "--batch", defaultValue = "8", paramLabel = "B", description = "Images per pass (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
+    List<Path> inputs;
+
+    @Override
+    public Integer call() throws IOException {
+        if (batch < 1 || batch > 256) {
+            throw new LumenException("--batch", "must be between 1 and 256, got " + batch);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new LumenException(out, "exists and is not a folder");
+        }
+        List<Path> files = PredictCommand.expand(inputs);
+        List<String> stems = stems(files);
+        try (Classifier model = modelOptions.open()) {
+            ModelInfo info = model.info();
+            Cam cam = Cam.builder().setModel(model.net()).setMethod(method).optLayers(layers == null ? List.of() : layers)
+                    .optCounterfactual(counterfactual).build();
+            String name = cam.settings().method();
+            Integer targetIndex = target == null ? null : resolveTarget(target, info.classNames());
+            Path abs = out.toAbsolutePath();
+            Path stage = abs.getParent().resolve("." + abs.getFileName() + ".explain-" + Long.toHexString(System.nanoTime()));
+            Files.createDirectories(stage);
+            try {
+                for (int from = 0; from < files.size(); from += batch) {
+                    int n = Math.min(batch, files.size() - from);
+                    explainBatch(model, cam, files.subList(from, from + n), stems.subList(from, from + n), targetIndex,
+                            name, stage);
+                }
+                publish(stage, abs);
+            } finally {
+                AtomicFiles.deleteTree(stage);
+            }
+        }
+        return Main.OK;
+    }
+
+    private void explainBatch(Classifier model, Cam cam, List<Path> files, List<String> stems, Integer targetIndex,
+            String name, Path stage) throws IOException {
+        ModelInfo info = model.info();
+        int s = info.imgsz();
+        int per = info.channels() * s * s;
+        int n = files.size();
+        float[] x = new float[n * per];
+        List<Image> images = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Image img = Preprocess.load(files.get(i), s, info.channels());
+            images.add(img);
+            float[] v = img.data().clone();
+            Preprocess.normalise(v, info.channels(), s, info.mean(), info.std());
+            System.arraycopy(v, 0, x, i * per, per);
+        }
+        int[] targets = null;
+        if (targetIndex != null) {
+            targets = new int[n];
+            java.util.Arrays.fill(targets, targetIndex);
+        }
+        List<Explanation> explanations;
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray batchArray = scope.create(x, new Shape(n, info.channels(), s, s));
+            explanations = cam.explain(batchArray, targets);
+        }
+        for (int i = 0; i < n; i++) {
+            Explanation e = explanations.get(i);
+            String base = stems.get(i) + "." + name;
+            ImageOps.writePng(HeatmapOverlay.render(images.get(i), e.heatmap(), Colormap.viridis()),
+                    stage.resolve(base + ".png"));
+            Npy.write(stage.resolve(base + ".npy"), e.heatmap(), e.height(), e.width());
+            Npy.write(stage.resolve(base + ".raw.npy"), e.raw(), e.rawHeight(), e.rawWidth());
+            System.out.printf(Locale.ROOT, "%s: %s (logit %.4g) -> %s%n", files.get(i),
+                    info.classNames().get(e.target()), e.score(), out.resolve(base + ".png"));
+        }
+    }
+
+    /** A class name, or an index (range-checked by the explainer against the model). */
+    static int resolveTarget(String t, List<String> classNames) {
+        int byName = classNames.indexOf(t);
+        if (byName >= 0) {
+            return byName;
+        }
+        try {
+            int index = Integer.parseInt(t.trim());
+            if (index < 0 || index >= classNames.size()) {
+                throw new LumenException("--target", "class " + index + " is out of range: the model has "
+                        + classNames.size() + " classes (0.." + (classNames.size() - 1) + ")");
+            }
+            return index;
+        } catch (NumberFormatException e) {
+            List<String> shown = classNames.subList(0, Math.min(20, classNames.size()));
+            throw new LumenException("--target", "no class named '" + t + "'; classes: " + String.join(", ", shown)
+                    + (classNames.size() > shown.size() ? ", ..." : "") + " (or an index)");
+        }
+    }
+
+    /** File names without extension; two images with the same one would overwrite each other's outputs. */
+    private static List<String> stems(List<Path> files) {
+        Map<String, Path> seen = new HashMap<>();
+        List<String> stems = new ArrayList<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            String stem = dot > 0 ? name.substring(0, dot) : name;
+            Path other = seen.put(stem, f);
+            if (other != null) {
+                throw new LumenException(f, "has the same name stem '" + stem + "' as " + other
+                        + "; their outputs would collide (explain them into separate --out folders)");
+            }
+            stems.add(stem);
+        }
+        return stems;
+    }
+
+    /** Moves the finished files into {@code target}: the folder in one rename if it is new, else file by file. */
+    private static void publish(Path stage, Path target) throws IOException {
+        if (!Files.exists(target)) {
+            try {
+                Files.move(stage, target, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.createDirectories(target);
+            }
+        }
+        try (Stream<Path> s = Files.list(stage)) {
+            for (Path f : (Iterable<Path>) s.sorted()::iterator) {
+                AtomicFiles.move(f, target.resolve(f.getFileName()));
+            }
+        }
+    }
+}

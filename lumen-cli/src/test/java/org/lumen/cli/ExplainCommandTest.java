@@ -1,0 +1,153 @@
+package org.lumen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.lumen.core.image.ImageOps;
+import org.lumen.core.io.Npy;
+import org.lumen.nn.classify.Classifier;
+import org.lumen.nn.classify.ModelInfo;
+
+/** {@code lumen explain} end to end on a tiny random resnet18 (64x64, two classes), and its refusals. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExplainCommandTest {
+    @TempDir
+    static Path tmp;
+    private Path model;
+    private Path a;
+    private Path b;
+
+    /** Exit code, stdout and stderr of one run. */
+    record Run(int code, String out, String err) {}
+
+    @BeforeAll
+    void setUp() throws IOException {
+        model = tmp.resolve("model");
+        ModelInfo info = new ModelInfo("classify", "resnet18", List.of("clumpy", "smooth"), 64, 3,
+                ModelInfo.IMAGENET_MEAN, ModelInfo.IMAGENET_STD, null);
+        try (Classifier c = Classifier.create(info, 3)) {
+            c.save(model, null);
+        }
+        a = image("a.png", 1);
+        b = image("sub/b.png", 2);
+    }
+
+    private Path image(String name, long seed) throws IOException {
+        Random r = new Random(seed);
+        BufferedImage img = new BufferedImage(80, 60, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 60; y++) {
+            for (int x = 0; x < 80; x++) {
+                img.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        Path p = tmp.resolve("images").resolve(name);
+        Files.createDirectories(p.getParent());
+        ImageOps.writePng(img, p);
+        return p;
+    }
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void writesOverlayHeatmapAndRawMapPerImage() throws IOException {
+        Path out = tmp.resolve("cam");
+        Run r = run("explain", "--model", model.toString(), "--method", "gradcam++", "--out", out.toString(),
+                a.toString(), b.getParent().toString());
+        assertEquals(0, r.code(), r.err());
+        for (String stem : List.of("a", "b")) {
+            Npy.Array heat = Npy.read(out.resolve(stem + ".gradcam++.npy"));
+            assertArrayEquals(new int[] {64, 64}, heat.shape());
+            for (float v : heat.floats()) {
+                assertTrue(v >= 0 && v <= 1, "heatmap value " + v);
+            }
+            Npy.Array raw = Npy.read(out.resolve(stem + ".gradcam++.raw.npy"));
+            assertArrayEquals(new int[] {2, 2}, raw.shape()); // layer4 of a 64x64 input
+            BufferedImage png = ImageIO.read(out.resolve(stem + ".gradcam++.png").toFile());
+            assertEquals(64, png.getHeight());
+            assertTrue(png.getWidth() > 64, "a legend bar beside the image");
+        }
+        assertTrue(r.out().contains("a.png: "), r.out());
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".explain-")), "staging folder left");
+        }
+    }
+
+    @Test
+    void layerTargetByNameAndCounterfactualIntoAnExistingFolder() throws IOException {
+        Path out = tmp.resolve("existing");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("keep.txt"), "mine");
+        Run r = run("explain", "--model", model.toString(), "--method", "hirescam", "--layer", "layer3",
+                "--target", "smooth", "--counterfactual", "--out", out.toString(), a.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(": smooth "), r.out());
+        assertArrayEquals(new int[] {4, 4}, Npy.read(out.resolve("a.hirescam.raw.npy")).shape());
+        assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+    }
+
+    @Test
+    void helpShowsExamples() {
+        Run r = run("explain", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("Examples:") && r.out().contains("--counterfactual"), r.out());
+    }
+
+    private void assertRefused(String expected, String... extra) {
+        Path out = tmp.resolve("refused");
+        String[] args = Stream.concat(Stream.of("explain", "--model", model.toString(), "--out", out.toString()),
+                Stream.of(extra)).toArray(String[]::new);
+        Run r = run(args);
+        assertEquals(2, r.code(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith("error: ") && lines[0].contains(expected), lines[0]);
+        assertFalse(Files.exists(out), "no output folder after a refusal");
+    }
+
+    @Test
+    void badInputIsOneErrorLineAndNoOutput() throws IOException {
+        assertRefused("unknown method 'gradcan'; valid methods: gradcam, gradcam++", "--method", "gradcan", a.toString());
+        assertRefused("no layer 'layer5' in resnet18; did you mean", "--layer", "layer5", a.toString());
+        assertRefused("--target: class 7 is out of range: the model has 2 classes (0..1)", "--target", "7",
+                a.toString());
+        assertRefused("no class named 'spiral'; classes: clumpy, smooth", "--target", "spiral", a.toString());
+        assertRefused("the output of 'fc' is not spatial", "--layer", "fc", a.toString());
+        assertRefused("--counterfactual: negates gradients, and eigencam uses none", "--method", "eigencam",
+                "--counterfactual", a.toString());
+        Path broken = tmp.resolve("images").resolve("zz_broken.png");
+        Files.write(broken, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        assertRefused("zz_broken.png", "--batch", "1", a.toString(), broken.toString()); // fails after a succeeded
+        Files.delete(broken);
+    }
+}
