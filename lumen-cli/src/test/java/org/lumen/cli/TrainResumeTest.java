@@ -76,6 +76,10 @@ class TrainResumeTest {
         String modelJson = run.resolve("last/model.json").toString();
         Cli.assertBadInput(Cli.run(train(run, "--resume", "--imgsz", 64)), modelJson, "cannot resume", "imgsz was 32, now 64");
         Cli.assertBadInput(Cli.run(train(run, "--resume", "--arch", "resnet34")), modelJson, "arch was resnet18, now resnet34");
+        Path fewer = dir.resolve("fewer");
+        BadInputTest.copyTree(data, fewer);
+        Files.delete(ClassifyWorkflowTest.list(fewer.resolve("train/smooth")).get(0));
+        Cli.assertBadInput(Cli.run(train(run, "--resume", "--data", fewer)), modelJson, "data_fingerprint was ");
         assertEquals(before, Cli.snapshot(run));
     }
 
