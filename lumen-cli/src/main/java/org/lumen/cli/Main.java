@@ -49,18 +49,37 @@ public final class Main {
     }
 
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
-        PrintWriter err = e.getCommandLine().getErr();
-        String msg = e.getMessage();
-        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-            msg += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
-        }
-        err.println("error: " + e.getCommandLine().getCommandName() + ": " + msg
-                + " (see 'lumen " + e.getCommandLine().getCommandName() + " --help')");
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        String command = cl.getCommandSpec().qualifiedName();
+        err.println("error: " + usageFault(e, command) + " (see '" + command + " --help')");
         if (debug) {
             e.printStackTrace(err);
         }
         err.flush();
         return BAD_INPUT;
+    }
+
+    /** {@code <option or command>: <what is wrong>} for a usage error: the option it concerns when picocli knows it. */
+    static String usageFault(CommandLine.ParameterException e, String command) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            String what = first.startsWith("-") ? "unknown option"
+                    : e.getCommandLine().getSubcommands().isEmpty() ? "unexpected argument" : "unknown command";
+            String msg = first + ": " + what;
+            return u.getSuggestions().isEmpty() ? msg : msg + "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+        }
+        String msg = e.getMessage().replaceFirst("^Error: ", "");
+        if (e instanceof CommandLine.MissingParameterException m) {
+            // one missing option is named; in an option group picocli lists the whole group, so name the command
+            return (m.getMissing().size() == 1 ? argName(m.getMissing().get(0)) : command) + ": " + msg;
+        }
+        CommandLine.Model.ArgSpec arg = e.getArgSpec();
+        return (arg != null ? argName(arg) : command) + ": " + msg;
+    }
+
+    private static String argName(CommandLine.Model.ArgSpec arg) {
+        return arg instanceof CommandLine.Model.OptionSpec o ? o.longestName() : arg.paramLabel();
     }
 
     private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lumen synth galaxies}: the built-in synthetic survey. */
 @Command(name = "synth", mixinStandardHelpOptions = true, description = "Write synthetic data sets.",
+        footer = {"", "Examples:", "  lumen synth galaxies --out survey", "  lumen synth galaxies --out small --count 100 --size 32"},
         subcommands = SynthCommand.Galaxies.class)
 final class SynthCommand {
 

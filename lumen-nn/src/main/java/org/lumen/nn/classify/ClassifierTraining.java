@@ -120,7 +120,7 @@ public final class ClassifierTraining {
                     + String.join(", ", VALIDATION_METRICS));
         }
         TrainState state = resume ? checkpoints.resume() : TrainState.start();
-        Classifier model = resume ? Classifier.load(checkpoints.last())
+        Classifier model = resume ? resumable(checkpoints.last(), info)
                 : weights != null ? Classifier.transfer(info, weights, config.seed()) : Classifier.create(info, config.seed());
         try (model) {
             ResultsCsv results = ResultsCsv.open(run.resolve("results.csv"), COLUMNS);
@@ -138,6 +138,38 @@ public final class ClassifierTraining {
                 Plots.trainingCurves(curves, results);
             }, checkpoints, state);
         }
+    }
+
+    /**
+     * {@code RUN/last}'s model, if it is the model this run would train: the same architecture, input size,
+     * channels, classes and data. The training configuration is checked by {@link Checkpoints#resume}; these
+     * settings live in the model, and a mismatch would otherwise train the old model or fail mid-epoch.
+     */
+    private static Classifier resumable(Path last, ModelInfo want) {
+        Classifier model = Classifier.load(last);
+        ModelInfo have = model.info();
+        List<String> diffs = new ArrayList<>();
+        differ(diffs, "arch", have.arch(), want.arch());
+        differ(diffs, "imgsz", have.imgsz(), want.imgsz());
+        differ(diffs, "channels", have.channels(), want.channels());
+        differ(diffs, "classes", have.classNames(), want.classNames());
+        differ(diffs, "data_fingerprint", fingerprintOf(have), fingerprintOf(want));
+        if (!diffs.isEmpty()) {
+            model.close();
+            throw new LumenException(last.resolve(Classifier.MODEL_JSON), "cannot resume: the run was started with other"
+                    + " settings (" + String.join(", ", diffs) + "); resume with the same options and data or start a new run");
+        }
+        return model;
+    }
+
+    private static void differ(List<String> diffs, String name, Object was, Object now) {
+        if (!java.util.Objects.equals(was, now)) {
+            diffs.add(name + " was " + was + ", now " + now);
+        }
+    }
+
+    private static String fingerprintOf(ModelInfo info) {
+        return info.provenance() == null ? null : info.provenance().path("data_fingerprint").asText(null);
     }
 
     /** The training-curve plot in the run folder, redrawn after every epoch. */

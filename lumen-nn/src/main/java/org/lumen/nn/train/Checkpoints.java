@@ -109,7 +109,8 @@ public final class Checkpoints {
         List<String> diffs = new ArrayList<>();
         for (Iterator<String> it = now.fieldNames(); it.hasNext();) {
             String k = it.next();
-            if (!now.get(k).equals(saved.get(k))) {
+            // as text: a long read back from JSON is an int node, and 0 must equal 0
+            if (!String.valueOf(now.get(k)).equals(String.valueOf(saved.get(k)))) {
                 diffs.add(k + " was " + saved.get(k) + ", now " + now.get(k));
             }
         }

@@ -71,7 +71,7 @@ public final class Trainer {
             NDArray weights = classWeights(constants, train, model.info().numClasses());
             LrSchedule schedule = config.lrSchedule();
             int n = train.size();
-            int batches = (n + config.batch() - 1) / config.batch();
+            int batches = batches(n, config.batch());
             TrainState current = state;
             for (int epoch = state.epoch() + 1; epoch <= config.epochs(); epoch++) {
                 SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + epoch);
@@ -83,7 +83,7 @@ public final class Trainer {
                 progress.startEpoch(epoch, config.epochs(), batches);
                 for (int b = 0; b < batches; b++) {
                     int from = b * config.batch();
-                    int count = Math.min(config.batch(), n - from);
+                    int count = b == batches - 1 ? n - from : config.batch();
                     float[] x = new float[count * c * s * s];
                     long[] y = new long[count];
                     for (int i = 0; i < count; i++) {
@@ -128,6 +128,15 @@ public final class Trainer {
             }
             return current;
         }
+    }
+
+    /**
+     * Mini-batches per epoch of {@code n} samples: a last batch of a single sample joins the one before, since
+     * batch norm cannot train on one value per channel (a 1x1 feature map, e.g. ResNet's layer4 at 32 px).
+     */
+    static int batches(int n, int batch) {
+        int batches = (n + batch - 1) / batch;
+        return batch > 1 && batches > 1 && n % batch == 1 ? batches - 1 : batches;
     }
 
     /** A loss-type metric improves downwards, everything else upwards. */

@@ -61,13 +61,13 @@ public final class Weights {
                 } else if (!Arrays.equals(e.shape(), want.getShape())) {
                     if (transfer != null && name.startsWith(transfer.headPrefix())) {
                         notes.add("head " + name + " not loaded: " + Arrays.toString(e.shape()) + " in the file, "
-                                + want + " in the model (new class count)");
+                                + Arrays.toString(want.getShape()) + " in the model (new class count)");
                     } else if (transfer != null && name.equals(transfer.stemWeight()) && stemAdaptable(e, want)) {
                         plan.put(name, e);
                         notes.add("first convolution adapted from " + e.shape()[1] + " to " + want.get(1) + " channels");
                     } else {
-                        faults.add(name + " has shape " + Arrays.toString(e.shape()) + " in the file but " + want
-                                + " in " + modelName(model));
+                        faults.add(name + " has shape " + Arrays.toString(e.shape()) + " in the file but "
+                                + Arrays.toString(want.getShape()) + " in " + modelName(model));
                     }
                 } else {
                     plan.put(name, e);
