@@ -55,7 +55,7 @@ class WeightsTest {
             float[] before = two.stateDict().get("layer1.0.conv1.weight").value().toFloatArray();
             LumenException e = assertThrows(LumenException.class, () -> Weights.load(two, f, m));
             assertTrue(e.getMessage().contains("2 faults"), e.getMessage());
-            assertTrue(e.getMessage().contains("fc.weight has shape [3, 512] in the file but (2, 512) in resnet18"),
+            assertTrue(e.getMessage().contains("fc.weight has shape [3, 512] in the file but [2, 512] in resnet18"),
                     e.getMessage());
             assertTrue(e.getMessage().contains("fc.bias has shape [3]"), e.getMessage());
             assertEquals(f.toString(), e.source());
