@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -127,12 +128,11 @@ public final class CocoDetections {
             }
             Boolean boxMode = null;
             for (int index = 0; parser.nextToken() != JsonToken.END_ARRAY; index++) {
-                JsonNode node = parser.readValueAsTree();
+                Entry entry = Entry.read(parser);
                 if (boxMode == null) {
-                    boxMode = node != null && node.isObject() && node.has("bbox")
-                            && !(node.get("bbox").isArray() && node.get("bbox").isEmpty());
+                    boxMode = entry.bbox != null && !(entry.bbox.isArray() && entry.bbox.isEmpty());
                 }
-                builder.add(node, "[" + index + "]", boxMode, type, images, categories, faults);
+                builder.add(entry, "[" + index + "]", boxMode, type, images, categories, faults);
             }
             if (parser.nextToken() != null) {
                 throw new LumenException(file, "unexpected content after the list of detections at line "
@@ -148,6 +148,53 @@ public final class CocoDetections {
         return builder.build(type);
     }
 
+    /**
+     * The fields of one detection that matter, read from the token stream without building a tree for the
+     * whole object (a results file can hold millions); {@code null} where absent.
+     */
+    private static final class Entry {
+        JsonNode imageId, categoryId, score, bbox, segmentation;
+        /** The element itself when it is not an object. */
+        JsonNode notAnObject;
+
+        static Entry read(JsonParser parser) throws IOException {
+            Entry e = new Entry();
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                e.notAnObject = parser.readValueAsTree();
+                if (e.notAnObject == null) {
+                    e.notAnObject = JsonNodeFactory.instance.nullNode();
+                }
+                return e;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                switch (name) {
+                    case "image_id" -> e.imageId = value(parser);
+                    case "category_id" -> e.categoryId = value(parser);
+                    case "score" -> e.score = value(parser);
+                    case "bbox" -> e.bbox = value(parser);
+                    case "segmentation" -> e.segmentation = value(parser);
+                    default -> parser.skipChildren();
+                }
+            }
+            return e;
+        }
+
+        /** Plain numbers without the tree machinery; anything else as a tree. */
+        private static JsonNode value(JsonParser parser) throws IOException {
+            JsonToken token = parser.currentToken();
+            if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+                return JsonNodeFactory.instance.numberNode(parser.getDoubleValue());
+            }
+            if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                return JsonNodeFactory.instance.numberNode(parser.getLongValue());
+            }
+            JsonNode node = parser.readValueAsTree();
+            return node == null ? JsonNodeFactory.instance.nullNode() : node;
+        }
+    }
+
     /** Growable primitive columns, filled while reading. */
     private static final class Builder {
         private int n;
@@ -158,15 +205,15 @@ public final class CocoDetections {
         private double[] areas = new double[1024];
         private Rle[] masks = new Rle[1024];
 
-        void add(JsonNode node, String where, boolean boxMode, IouType type, Map<Long, CocoDataset.Image> images,
+        void add(Entry entry, String where, boolean boxMode, IouType type, Map<Long, CocoDataset.Image> images,
                  Set<Long> categories, Faults faults) {
-            if (node == null || !node.isObject()) {
+            if (entry.notAnObject != null) {
                 faults.add(where, "expected an object {image_id, category_id, bbox, score}, found "
-                        + Segmentations.abbreviate(node));
+                        + Segmentations.abbreviate(entry.notAnObject));
                 return;
             }
-            Long imageId = integer(node, "image_id", where, faults);
-            Long categoryId = integer(node, "category_id", where, faults);
+            Long imageId = integer(entry.imageId, "image_id", where, faults);
+            Long categoryId = integer(entry.categoryId, "category_id", where, faults);
             CocoDataset.Image image = imageId == null ? null : images.get(imageId);
             boolean ok = imageId != null && categoryId != null;
             if (imageId != null && image == null) {
@@ -177,19 +224,19 @@ public final class CocoDetections {
                 faults.add(where, "unknown category id " + categoryId);
                 ok = false;
             }
-            JsonNode score = node.get("score");
+            JsonNode score = entry.score;
             if (score == null || !score.isNumber() || !Double.isFinite(score.asDouble())) {
                 faults.add(where, score == null ? "missing \"score\"" : "\"score\" should be a number, found " + score);
                 ok = false;
             }
             double[] box = null;
-            if (boxMode || node.has("bbox")) {
-                box = box(node.get("bbox"), where, faults);
+            if (boxMode || entry.bbox != null) {
+                box = box(entry.bbox, where, faults);
                 ok &= box != null;
             }
             Rle mask = null;
-            if (!boxMode || (type == IouType.SEGM && node.has("segmentation"))) {
-                mask = mask(node.get("segmentation"), image, where, faults);
+            if (!boxMode || (type == IouType.SEGM && entry.segmentation != null)) {
+                mask = mask(entry.segmentation, image, where, faults);
                 ok &= mask != null;
             }
             if (!ok) {
@@ -226,8 +273,7 @@ public final class CocoDetections {
             }
         }
 
-        private static Long integer(JsonNode node, String field, String where, Faults faults) {
-            JsonNode value = node.get(field);
+        private static Long integer(JsonNode value, String field, String where, Faults faults) {
             if (value == null || !value.isNumber() || value.asDouble() != Math.rint(value.asDouble())) {
                 faults.add(where, value == null ? "missing \"" + field + "\""
                         : "\"" + field + "\" should be a whole number, found " + value);
