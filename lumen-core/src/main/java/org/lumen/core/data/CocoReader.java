@@ -38,7 +38,16 @@ public final class CocoReader {
      * @throws LumenException listing every fault
      */
     public static CocoDataset read(Path json, Path imageRoot) throws IOException {
-        return parse(json, imageRoot, false).dataset();
+        return parse(json, imageRoot, false, true).dataset();
+    }
+
+    /**
+     * Reads ground truth for evaluation: checked like {@link #read} (fields, types, ids), except that boxes
+     * are taken as they are, wherever they lie and whatever their size, as pycocotools does; an evaluation
+     * compares them with detections and never crops an image with them.
+     */
+    public static CocoDataset readForEvaluation(Path json) throws IOException {
+        return parse(json, null, false, false).dataset();
     }
 
     /**
@@ -47,10 +56,10 @@ public final class CocoReader {
      * (unknown ids, duplicates, missing files, malformed fields) still throw.
      */
     public static Fixed readFixing(Path json, Path imageRoot) throws IOException {
-        return parse(json, imageRoot, true);
+        return parse(json, imageRoot, true, true);
     }
 
-    private static Fixed parse(Path json, Path imageRoot, boolean fix) throws IOException {
+    private static Fixed parse(Path json, Path imageRoot, boolean fix, boolean checkBoxes) throws IOException {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(json.toFile());
@@ -68,7 +77,7 @@ public final class CocoReader {
         Map<Long, CocoDataset.Category> categories = categories(fields, root, faults);
         List<String> changes = new ArrayList<>();
         List<CocoDataset.Annotation> annotations = annotations(fields, root, images, categories,
-                fix ? changes : null, faults);
+                fix ? changes : null, checkBoxes, faults);
         faults.throwIfAny();
         return new Fixed(new CocoDataset(List.copyOf(images.values()), annotations, List.copyOf(categories.values())),
                 changes);
@@ -116,7 +125,7 @@ public final class CocoReader {
     /** The annotations; with {@code changes} given, bad boxes are repaired and recorded there, not faulted. */
     private static List<CocoDataset.Annotation> annotations(Fields fields, JsonNode root,
             Map<Long, CocoDataset.Image> images, Map<Long, CocoDataset.Category> categories, List<String> changes,
-            Faults faults) {
+            boolean checkBoxes, Faults faults) {
         List<CocoDataset.Annotation> annotations = new ArrayList<>();
         Set<Long> ids = new HashSet<>();
         List<JsonNode> nodes = fields.array(root, "annotations", false);
@@ -144,7 +153,7 @@ public final class CocoReader {
             JsonNode segmentation = node.hasNonNull("segmentation") ? node.get("segmentation") : null;
             CocoDataset.Annotation annotation = new CocoDataset.Annotation(id, imageId, categoryId,
                     box[0], box[1], box[2], box[3], area, node.path("iscrowd").asInt(0), segmentation);
-            if (image != null) {
+            if (image != null && checkBoxes) {
                 annotation = checkBox(annotation, image, where, changes, faults);
             }
             if (annotation != null) {
