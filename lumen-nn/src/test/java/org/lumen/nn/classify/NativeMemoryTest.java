@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -66,10 +65,11 @@ class NativeMemoryTest {
     private static long[] runChild(String mode, int warmup, int total) throws IOException, InterruptedException {
         Path log = Paths.get("target", "native-memory-" + mode + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-                "-cp", System.getProperty("java.class.path"), NativeMemoryTest.class.getName(), mode,
-                Integer.toString(warmup), Integer.toString(total)));
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        // one libtorch thread: a few ms per call whatever the load on the machine, no OpenMP spinning
+        List<String> cmd = List.of(java, "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC",
+                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-cp", System.getProperty("java.class.path"),
+                NativeMemoryTest.class.getName(), mode, Integer.toString(warmup), Integer.toString(total));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         // tensors of 64 KB and more are mmapped and unmapped when freed, so RSS follows live native memory rather
         // than glibc's heap high-water mark (which made training runs drift by up to 23 MB); a leaked tensor of
