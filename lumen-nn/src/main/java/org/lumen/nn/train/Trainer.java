@@ -144,7 +144,17 @@ public final class Trainer {
         return config.monitor().endsWith("loss") ? value < best : value > best;
     }
 
-    private static double step(NDManager parent, Module net, Optimizer opt, float[] x, long[] y, int count, int c,
+    /**
+     * One training step, as {@link #fit} runs it per batch: zero the gradients, forward, cross-entropy (no label
+     * smoothing), backward, optimiser step at {@code lr}. Every temporary lives in a sub-manager of
+     * {@code parent} closed before returning. Public so the side-by-side benchmark times exactly this code.
+     *
+     * @param x normalised images, float32 C-order {@code [count, c, s, s]}
+     * @param y class indices, {@code [count]}
+     * @param classWeights float32 {@code [K]} or null
+     * @return the loss before the update
+     */
+    public static double step(NDManager parent, Module net, Optimizer opt, float[] x, long[] y, int count, int c,
             int s, NDArray classWeights, double lr) {
         try (NDManager scope = parent.newSubManager()) {
             NDArray input = scope.create(x, new Shape(count, c, s, s));

@@ -1,0 +1,118 @@
+package org.lumen.benchmarks;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.lumen.nn.classify.Classifier;
+import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.train.AdamW;
+import org.lumen.nn.train.Optimizer;
+import org.lumen.nn.train.Trainer;
+
+/**
+ * Lumen's half of {@code benchmarks/side-by-side.sh}; {@code benchmarks/torch_side.py} is the PyTorch half and
+ * takes the same arguments and prints the same JSON keys.
+ *
+ * <pre>
+ * SideBySide infer|train [--arch resnet18] [--imgsz 224] [--batch 8] [--threads 2] [--warmup 3] [--iters 15]
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code infer}: {@link Classifier#logits} on a random normalised batch held in a Java {@code float[]}, so
+ *       the copy into native memory and the copy of the logits back are timed too.</li>
+ *   <li>{@code train}: {@link Trainer#step} (zero grad, forward in train mode, cross-entropy, backward, AdamW
+ *       step), the code {@code lumen train} runs per batch.</li>
+ * </ul>
+ * Prints one JSON line: every timed iteration in ms, their median, and the median per image.
+ */
+public final class SideBySide {
+    private SideBySide() {}
+
+    public static void main(String[] args) {
+        if (args.length < 1 || !(args[0].equals("infer") || args[0].equals("train"))) {
+            System.err.println("usage: SideBySide infer|train [--arch A] [--imgsz S] [--batch B] [--threads T]"
+                    + " [--warmup W] [--iters N]");
+            System.exit(2);
+        }
+        String mode = args[0];
+        Map<String, String> o = new HashMap<>(Map.of("--arch", "resnet18", "--imgsz", "224", "--batch",
+                mode.equals("infer") ? "8" : "16", "--threads", "2", "--warmup", "3", "--iters",
+                mode.equals("infer") ? "15" : "10"));
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            if (!o.containsKey(args[i])) {
+                System.err.println("unknown option " + args[i]);
+                System.exit(2);
+            }
+            o.put(args[i], args[i + 1]);
+        }
+        String arch = o.get("--arch");
+        int imgsz = Integer.parseInt(o.get("--imgsz"));
+        int batch = Integer.parseInt(o.get("--batch"));
+        int warmup = Integer.parseInt(o.get("--warmup"));
+        int iters = Integer.parseInt(o.get("--iters"));
+        // read by DJL's PtEngine when it loads, as torch.set_num_threads on the Python side
+        System.setProperty("ai.djl.pytorch.num_threads", o.get("--threads"));
+        Engine.getEngine("PyTorch");
+
+        float[][] norm = ModelInfo.defaultNormalisation(3);
+        ModelInfo info = new ModelInfo("classify", arch, ModelInfo.anonymousClasses(1000), imgsz, 3, norm[0],
+                norm[1], null);
+        SplittableRandom r = new SplittableRandom(0);
+        float[] x = new float[batch * 3 * imgsz * imgsz];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian());
+        }
+        long[] y = new long[batch];
+        for (int i = 0; i < batch; i++) {
+            y[i] = r.nextInt(1000);
+        }
+        double[] ms = new double[iters];
+        try (Classifier model = Classifier.create(info, 0)) {
+            if (mode.equals("infer")) {
+                for (int i = 0; i < warmup + iters; i++) {
+                    long t0 = System.nanoTime();
+                    model.logits(x, batch);
+                    record(ms, i - warmup, t0);
+                }
+            } else {
+                try (Optimizer opt = new AdamW(model.manager(), model.net().trainableParameters(), 0.05);
+                     NDManager constants = model.manager().newSubManager()) {
+                    opt.attach();
+                    model.net().train(true);
+                    for (int i = 0; i < warmup + iters; i++) {
+                        long t0 = System.nanoTime();
+                        Trainer.step(constants, model.net(), opt, x, y, batch, 3, imgsz, null, 1e-3);
+                        record(ms, i - warmup, t0);
+                    }
+                }
+            }
+        }
+        double median = median(ms);
+        StringBuilder times = new StringBuilder();
+        for (double t : ms) {
+            times.append(times.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", t));
+        }
+        System.out.printf(Locale.ROOT, "{\"side\":\"lumen\",\"mode\":\"%s\",\"arch\":\"%s\",\"imgsz\":%d,\"batch\":%d,"
+                + "\"intra_op_threads\":%d,\"inter_op_threads\":%d,\"median_ms\":%.3f,\"ms_per_image\":%.3f,"
+                + "\"times_ms\":[%s],\"runtime\":\"DJL %s, libtorch %s, Java %s\"}%n", mode, arch, imgsz, batch,
+                JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), median, median / batch, times,
+                Engine.getDjlVersion(), Engine.getEngine("PyTorch").getVersion(), System.getProperty("java.version"));
+    }
+
+    private static void record(double[] ms, int i, long t0) {
+        if (i >= 0) {
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

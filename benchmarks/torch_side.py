@@ -1,0 +1,64 @@
+"""PyTorch's half of benchmarks/side-by-side.sh; SideBySide.java is Lumen's half (same arguments, same JSON keys).
+
+infer: model(x) under torch.no_grad() in eval mode, x already a torch tensor.
+train: zero_grad, forward in train mode, cross-entropy, backward, AdamW step (weight decay 0.05, lr 1e-3).
+Prints one JSON line: every timed iteration in ms, their median, and the median per image.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torchvision
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("mode", choices=["infer", "train"])
+    p.add_argument("--arch", default="resnet18")
+    p.add_argument("--imgsz", type=int, default=224)
+    p.add_argument("--batch", type=int)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--iters", type=int)
+    a = p.parse_args()
+    batch = a.batch or (8 if a.mode == "infer" else 16)
+    iters = a.iters or (15 if a.mode == "infer" else 10)
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    model = getattr(torchvision.models, a.arch)(num_classes=1000)
+    x = torch.randn(batch, 3, a.imgsz, a.imgsz)
+    y = torch.randint(0, 1000, (batch,))
+    ms = []
+    if a.mode == "infer":
+        model.eval()
+        with torch.no_grad():
+            for i in range(a.warmup + iters):
+                t0 = time.perf_counter()
+                model(x)
+                if i >= a.warmup:
+                    ms.append((time.perf_counter() - t0) * 1e3)
+    else:
+        model.train()
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
+        for i in range(a.warmup + iters):
+            t0 = time.perf_counter()
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            loss.item()
+            if i >= a.warmup:
+                ms.append((time.perf_counter() - t0) * 1e3)
+    median = statistics.median(ms)
+    print(json.dumps({"side": "pytorch", "mode": a.mode, "arch": a.arch, "imgsz": a.imgsz, "batch": batch,
+                      "intra_op_threads": torch.get_num_threads(),
+                      "inter_op_threads": torch.get_num_interop_threads(),
+                      "median_ms": round(median, 3), "ms_per_image": round(median / batch, 3),
+                      "times_ms": [round(t, 2) for t in ms],
+                      "runtime": "PyTorch %s, torchvision %s" % (torch.__version__, torchvision.__version__)}))
+
+
+if __name__ == "__main__":
+    main()
