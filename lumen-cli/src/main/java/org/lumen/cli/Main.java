@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "lumen", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
         description = "Train, run, evaluate and explain vision models for science and medicine.",
-        subcommands = {SynthCommand.class, TrainCommand.class, ValCommand.class, PredictCommand.class, ExplainCommand.class, ExplainEvalCommand.class,
-            BenchmarkCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SynthCommand.class, TrainCommand.class, ValCommand.class, PredictCommand.class, ExplainCommand.class,
+            ExplainEvalCommand.class, BenchmarkCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  lumen demo", "  lumen synth galaxies --out survey",
             "  lumen train --task classify --data survey/classify --arch resnet18 --epochs 5 --out runs/clumps",
             "  lumen val --model runs/clumps/best --data survey/classify --split test --out runs/clumps/test",
