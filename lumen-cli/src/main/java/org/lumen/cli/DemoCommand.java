@@ -23,12 +23,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lumen demo}: the main job on the built-in synthetic survey. Generates the survey, trains a ResNet-18
- * from scratch to tell clumpy from smooth galaxies, evaluates it on the held-out test split, and writes an
- * HTML report whose path is the last line printed.
+ * from scratch to tell clumpy from smooth galaxies, evaluates it on the held-out test split, explains a few test
+ * galaxies with Grad-CAM and scores the maps ({@link DemoExplanations}), and writes an HTML report whose path is
+ * the last line printed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the main job on the built-in synthetic galaxy survey: generate it, train a classifier",
-            "(clumpy vs smooth), evaluate it on the test split, and write an HTML report (printed last).",
+            "(clumpy vs smooth), evaluate it on the test split, explain a few test galaxies with Grad-CAM",
+            "(with deletion/insertion AUC and the pointing game against clump boxes), and write an HTML",
+            "report (printed last).",
             "A few minutes on 2 cores."},
         footer = {"", "Examples:", "  lumen demo", "  lumen demo --out /tmp/demo --count 1200 --epochs 10"})
 final class DemoCommand implements Callable<Integer> {
@@ -51,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         long start = System.nanoTime();
         Path survey = out.resolve("survey");
-        System.out.println("1/4 synthetic survey: " + count + " galaxies -> " + survey);
+        System.out.println("1/5 synthetic survey: " + count + " galaxies -> " + survey);
         SurveyWriter.Summary s = GalaxySurvey.builder().optCount(count).optSeed(seed).optSize(IMGSZ).build().write(survey);
         System.out.printf("    %d clumpy, %d smooth, %d clumps%s%n", s.clumpy(), s.smooth(), s.clumps(),
                 s.reused() ? " (already there)" : "");
@@ -59,13 +62,13 @@ final class DemoCommand implements Callable<Integer> {
         Path run = out.resolve("run");
         clearOwnRun(run);
         Path data = survey.resolve("classify");
-        System.out.println("2/4 training " + ARCH + " from scratch, " + epochs + " epochs at " + IMGSZ + " px -> " + run);
+        System.out.println("2/5 training " + ARCH + " from scratch, " + epochs + " epochs at " + IMGSZ + " px -> " + run);
         TrainConfig config = new TrainConfig(epochs, 32, "adamw", 2e-3, 0.05, 0.9, "cosine", 1, 0, Augment.SCIENCE,
                 "none", 0, "accuracy", 0, seed);
         List<ImageFolder> splits = ImageFolder.openSplits(data, "train", "val");
         new ClassifierTraining(ARCH, IMGSZ, 3, null, config, Provenance.of("lumen demo", data, seed, config)).run(splits.get(0), splits.get(1), run, false);
 
-        System.out.println("3/4 evaluating " + run.resolve("best") + " on the test split");
+        System.out.println("3/5 evaluating " + run.resolve("best") + " on the test split");
         Path test = run.resolve("test");
         Evaluation e;
         FolderImages images;
@@ -77,10 +80,22 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(java.util.Locale.ROOT, "    test accuracy %.4f, f1_macro %.4f, roc_auc_macro %.4f%n",
                 e.metrics().accuracy(), e.metrics().f1Macro(), e.metrics().rocAucMacro());
 
-        System.out.println("4/4 report");
+        System.out.println("4/5 explaining " + DemoExplanations.COUNT + " test galaxies with " + DemoExplanations.METHOD
+                + " on " + DemoExplanations.LAYER);
+        DemoExplanations x;
+        try (Classifier model = Classifier.load(run.resolve("best"))) {
+            x = DemoExplanations.run(model, e, images, survey.resolve("detect/annotations/instances_test.json"),
+                    run.resolve(DemoExplanations.FOLDER));
+        }
+        System.out.printf(java.util.Locale.ROOT, "    deletion AUC %.4f, insertion AUC %.4f, %s (%.1f s)%n",
+                x.summary.get("deletion_auc"), x.summary.get("insertion_auc"), x.summary.get("pointing_game") instanceof
+                java.util.Map<?, ?> p ? "pointing game " + p.get("hits") + "/" + p.get("images") : "no clumpy galaxy",
+                x.seconds);
+
+        System.out.println("5/5 report");
         String prov = "Lumen " + org.lumen.core.Version.VERSION + ", commit " + System.getProperty("lumen.git.commit", "unknown")
                 + ", seed " + seed + ", " + count + " galaxies, " + ARCH + " at " + IMGSZ + " px, " + epochs + " epochs";
-        Path report = DemoReport.write(out, run, test, e, images, prov, (System.nanoTime() - start) / 1e9);
+        Path report = DemoReport.write(out, run, test, e, images, x, prov, (System.nanoTime() - start) / 1e9);
         System.out.println(report.toAbsolutePath());
         return Main.OK;
     }

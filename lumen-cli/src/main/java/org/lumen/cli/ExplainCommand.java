@@ -73,6 +73,14 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", paramLabel = "B", description = "Images per pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--boxes", description = "Also write <stem>.<method>.boxes.json: the map's localisation box (largest"
+            + " region above --box-fraction of the maximum, as the Grad-CAM paper), in model-input pixels.")
+    boolean boxes;
+
+    @Option(names = "--box-fraction", defaultValue = "0.15", paramLabel = "F",
+            description = "Threshold of --boxes as a fraction of the map's maximum (default: ${DEFAULT-VALUE}).")
+    double boxFraction;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
@@ -83,6 +91,9 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (batch < 1 || batch > 256) {
             throw new LumenException("--batch", "must be between 1 and 256, got " + batch);
+        }
+        if (!(boxFraction >= 0 && boxFraction <= 1)) {
+            throw new LumenException("--box-fraction", "must be between 0 and 1, got " + boxFraction);
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new LumenException(out, "exists and is not a folder");
@@ -144,6 +155,9 @@ final class ExplainCommand implements Callable<Integer> {
                     stage.resolve(base + ".png"));
             Npy.write(stage.resolve(base + ".npy"), e.heatmap(), e.height(), e.width());
             Npy.write(stage.resolve(base + ".raw.npy"), e.raw(), e.rawHeight(), e.rawWidth());
+            if (boxes) {
+                ExplainBoxes.write(stage.resolve(base + ExplainBoxes.SUFFIX), files.get(i), name, e, info.classNames(), boxFraction);
+            }
             System.out.printf(Locale.ROOT, "%s: %s (logit %.4g) -> %s%n", files.get(i),
                     info.classNames().get(e.target()), e.score(), out.resolve(base + ".png"));
         }

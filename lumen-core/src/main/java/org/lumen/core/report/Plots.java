@@ -198,6 +198,31 @@ public final class Plots {
         write(png, panels, 2, WIDTH / 2, HEIGHT / 2);
     }
 
+    /**
+     * One panel of named curves: {@code series} maps a legend entry to {@code {x[], y[]}}; x spans [0, 1] (e.g. a
+     * fraction of pixels), y is ranged to the data.
+     */
+    public record CurvePanel(String title, String x, String y, java.util.Map<String, double[][]> series) {}
+
+    /** Panels of curves side by side, each 400 x 300 (e.g. deletion and insertion curves, one line per method). */
+    public static void curvePanels(Path png, List<CurvePanel> panels) throws IOException {
+        List<JFreeChart> charts = panels.stream().map(p -> {
+            DefaultXYDataset data = new DefaultXYDataset();
+            p.series().forEach(data::addSeries);
+            NumberAxis x = new NumberAxis(p.x());
+            x.setRange(-0.01, 1.01);
+            NumberAxis y = new NumberAxis(p.y());
+            y.setAutoRangeIncludesZero(true);
+            XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+            for (int s = 0; s < data.getSeriesCount(); s++) {
+                renderer.setSeriesPaint(s, PALETTE[s % PALETTE.length]);
+                renderer.setSeriesStroke(s, new BasicStroke(2f));
+            }
+            return styled(new JFreeChart(p.title(), new XYPlot(data, x, y, renderer)));
+        }).toList();
+        write(png, charts, charts.size(), WIDTH / 2, HEIGHT / 2);
+    }
+
     private static JFreeChart styled(JFreeChart chart) {
         chart.setBackgroundPaint(Color.WHITE);
         chart.setAntiAlias(true);

@@ -1,0 +1,9 @@
+/**
+ * Metrics of explanation quality. Faithfulness to the model ({@link org.lumen.nn.explain.eval.FaithfulnessMetrics}:
+ * deletion and insertion curves, ROAD with {@link org.lumen.nn.explain.eval.NoisyLinearImputer noisy linear
+ * imputation}, confidence change), agreement with ground truth ({@link org.lumen.nn.explain.eval.PointingGame},
+ * {@link org.lumen.nn.explain.eval.LocalisationBox}) and agreement between methods
+ * ({@link org.lumen.nn.explain.eval.RankCorrelation}). Heatmaps are {@code float[H * W]}, row-major, at the
+ * model's input size, as {@link org.lumen.nn.explain.Explanation#heatmap()} gives them.
+ */
+package org.lumen.nn.explain.eval;
