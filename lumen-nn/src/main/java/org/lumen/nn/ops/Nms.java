@@ -14,7 +14,9 @@ import java.util.Arrays;
  * sorts stably); a box is kept unless its IoU with an already kept box is greater than the threshold. IoU is
  * computed in float32 exactly as the kernel does ({@code inter / (area_i + area_j - inter)}, compared with the
  * threshold in double), so the kept indices are the same, boundary cases included. A NaN IoU (two empty boxes)
- * suppresses nothing.
+ * suppresses nothing. Where torchvision compares each kept box with every later one, this finds the kept boxes a
+ * box touches through a grid, which changes the work (about linear in N for boxes spread over an image, instead of
+ * quadratic) and not the answer.
  *
  * <p>Boxes are {@code (x1, y1, x2, y2)} with {@code x1 <= x2, y1 <= y2}; in the array forms they are packed 4 per
  * box.
@@ -55,7 +57,7 @@ public final class Nms {
         int[] order = descendingOrder(scores);
         float[] sorted = sortedBoxes(boxes, order);
         int[] alive = identity(n);
-        int kept = suppress(sorted, alive, 0, n, iouThreshold);
+        int kept = suppress(sorted, alive, 0, n, iouThreshold, new int[n]);
         int[] keep = new int[kept];
         for (int k = 0; k < kept; k++) {
             keep[k] = order[alive[k]];
@@ -94,13 +96,14 @@ public final class Nms {
             alive[p] = (int) byClass[p];
         }
         boolean[] kept = new boolean[n];
+        int[] stamp = new int[n];
         int total = 0;
         for (int from = 0; from < n;) {
             int to = from + 1;
             while (to < n && (byClass[to] >> 32) == (byClass[from] >> 32)) {
                 to++;
             }
-            int k = suppress(sorted, alive, from, to, iouThreshold);
+            int k = suppress(sorted, alive, from, to, iouThreshold, stamp);
             for (int q = from; q < from + k; q++) {
                 kept[alive[q]] = true;
             }
@@ -117,36 +120,165 @@ public final class Nms {
     }
 
     /**
-     * The core: {@code alive[from, to)} holds positions into {@code sorted} in decreasing score order; keeps each
-     * one not suppressed by an earlier kept one, compacting the survivors to the front as it goes, so each kept
-     * box is compared only with boxes still alive. Returns how many were kept, at {@code alive[from, from + k)}.
+     * The core: {@code alive[from, to)} holds positions into {@code sorted} in decreasing score order; keeps each one
+     * whose IoU with every earlier kept one is at most the threshold, moving the kept ones, in order, to
+     * {@code alive[from, from + k)}; returns k. {@code stamp} is scratch, one int per box, zero on the first call.
      */
-    private static int suppress(float[] sorted, int[] alive, int from, int to, double iouThreshold) {
+    private static int suppress(float[] sorted, int[] alive, int from, int to, double iouThreshold, int[] stamp) {
+        return iouThreshold >= 0 && finite(sorted, alive, from, to)
+                ? suppressWithGrid(sorted, alive, from, to, iouThreshold, stamp)
+                : suppressByScan(sorted, alive, from, to, iouThreshold);
+    }
+
+    /**
+     * Compares each box only with the kept boxes it touches, found through a uniform grid over the boxes' extent
+     * (cells no smaller than the mean box). Valid when the threshold is >= 0: boxes that do not intersect have IoU 0
+     * (or NaN), which never exceeds it, and two intersecting boxes share a cell. The decision for each box is the
+     * kernel's (some earlier kept box has IoU above the threshold), so the result is the same as
+     * {@link #suppressByScan}.
+     */
+    private static int suppressWithGrid(float[] sorted, int[] alive, int from, int to, double iouThreshold,
+            int[] stamp) {
+        int count = to - from;
+        double minX = Double.POSITIVE_INFINITY, minY = minX, maxX = Double.NEGATIVE_INFINITY, maxY = maxX;
+        double sumW = 0, sumH = 0;
+        for (int p = from; p < to; p++) {
+            int b = 5 * alive[p];
+            minX = Math.min(minX, sorted[b]);
+            minY = Math.min(minY, sorted[b + 1]);
+            maxX = Math.max(maxX, sorted[b + 2]);
+            maxY = Math.max(maxY, sorted[b + 3]);
+            sumW += Math.max(0, sorted[b + 2] - sorted[b]);
+            sumH += Math.max(0, sorted[b + 3] - sorted[b + 1]);
+        }
+        Grid grid = new Grid(minX, maxX, minY, maxY, sumW / count, sumH / count, count);
+        int kept = from;
+        for (int p = from; p < to; p++) {
+            int j = alive[p];
+            int bj = 5 * j;
+            int cx0 = grid.col(sorted[bj]), cx1 = grid.col(sorted[bj + 2]);
+            int cy0 = grid.row(sorted[bj + 1]), cy1 = grid.row(sorted[bj + 3]);
+            int query = p + 1; // unique over all calls sharing stamp
+            boolean suppressed = false;
+            scan:
+            for (int cy = cy0; cy <= cy1; cy++) {
+                for (int cx = cx0; cx <= cx1; cx++) {
+                    for (int e = grid.head[cy * grid.cols + cx]; e >= 0; e = grid.next[e]) {
+                        int i = grid.item[e];
+                        if (stamp[i] != query) {
+                            stamp[i] = query;
+                            if (iou(sorted, 5 * i, bj) > iouThreshold) {
+                                suppressed = true;
+                                break scan;
+                            }
+                        }
+                    }
+                }
+            }
+            if (!suppressed) {
+                alive[kept++] = j;
+                for (int cy = cy0; cy <= cy1; cy++) {
+                    for (int cx = cx0; cx <= cx1; cx++) {
+                        grid.add(cy * grid.cols + cx, j);
+                    }
+                }
+            }
+        }
+        return kept - from;
+    }
+
+    /**
+     * The kernel's loop, for what the grid cannot take (a negative or NaN threshold, non-finite coordinates): each
+     * kept box is compared with every later box still alive, the survivors compacted to the front as it goes.
+     */
+    private static int suppressByScan(float[] sorted, int[] alive, int from, int to, double iouThreshold) {
         int end = to;
         for (int p = from; p < end; p++) {
             int bi = 5 * alive[p];
-            float ix1 = sorted[bi], iy1 = sorted[bi + 1], ix2 = sorted[bi + 2], iy2 = sorted[bi + 3];
-            float iarea = sorted[bi + 4];
             int w = p + 1;
             for (int q = p + 1; q < end; q++) {
                 int j = alive[q];
-                int bj = 5 * j;
-                // the kernel's std::max/std::min, operand order included (they differ from Math.max on NaN, -0)
-                float jx1 = sorted[bj], jy1 = sorted[bj + 1], jx2 = sorted[bj + 2], jy2 = sorted[bj + 3];
-                float xx1 = ix1 < jx1 ? jx1 : ix1;
-                float yy1 = iy1 < jy1 ? jy1 : iy1;
-                float xx2 = jx2 < ix2 ? jx2 : ix2;
-                float yy2 = jy2 < iy2 ? jy2 : iy2;
-                float dw = xx2 - xx1, dh = yy2 - yy1;
-                float inter = (0f < dw ? dw : 0f) * (0f < dh ? dh : 0f);
-                float ovr = inter / (iarea + sorted[bj + 4] - inter);
-                if (!(ovr > iouThreshold)) {
+                if (!(iou(sorted, bi, 5 * j) > iouThreshold)) {
                     alive[w++] = j;
                 }
             }
             end = w;
         }
         return end - from;
+    }
+
+    /**
+     * IoU of the kept box at {@code sorted[bi]} and the box at {@code sorted[bj]}, in float32 as the kernel computes
+     * it, its std::max/std::min (which differ from Math.max on NaN and -0) and operand order included.
+     */
+    private static float iou(float[] sorted, int bi, int bj) {
+        float ix1 = sorted[bi], iy1 = sorted[bi + 1], ix2 = sorted[bi + 2], iy2 = sorted[bi + 3];
+        float jx1 = sorted[bj], jy1 = sorted[bj + 1], jx2 = sorted[bj + 2], jy2 = sorted[bj + 3];
+        float xx1 = ix1 < jx1 ? jx1 : ix1;
+        float yy1 = iy1 < jy1 ? jy1 : iy1;
+        float xx2 = jx2 < ix2 ? jx2 : ix2;
+        float yy2 = jy2 < iy2 ? jy2 : iy2;
+        float dw = xx2 - xx1, dh = yy2 - yy1;
+        float inter = (0f < dw ? dw : 0f) * (0f < dh ? dh : 0f);
+        return inter / (sorted[bi + 4] + sorted[bj + 4] - inter);
+    }
+
+    private static boolean finite(float[] sorted, int[] alive, int from, int to) {
+        for (int p = from; p < to; p++) {
+            int b = 5 * alive[p];
+            for (int c = 0; c < 5; c++) {
+                if (!Float.isFinite(sorted[b + c])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Kept boxes by grid cell: a linked list per cell, in flat arrays. */
+    private static final class Grid {
+        final int cols, rows;
+        private final double minX, minY, cellW, cellH;
+        final int[] head;
+        int[] next = new int[256];
+        int[] item = new int[256];
+        private int size;
+
+        /** About sqrt(n) x sqrt(n) cells over the extent, each at least the mean box size. */
+        Grid(double minX, double maxX, double minY, double maxY, double meanW, double meanH, int n) {
+            int side = Math.max(1, (int) Math.sqrt(n));
+            double w = Math.max((maxX - minX) / side, meanW), h = Math.max((maxY - minY) / side, meanH);
+            this.cellW = w > 0 ? w : 1;
+            this.cellH = h > 0 ? h : 1;
+            this.minX = minX;
+            this.minY = minY;
+            this.cols = Math.max(1, (int) Math.min(side, (maxX - minX) / cellW + 1)); // >= 1 even if every box is malformed
+            this.rows = Math.max(1, (int) Math.min(side, (maxY - minY) / cellH + 1));
+            this.head = new int[cols * rows];
+            Arrays.fill(head, -1);
+        }
+
+        int col(float x) {
+            return clamp((int) ((x - minX) / cellW), cols);
+        }
+
+        int row(float y) {
+            return clamp((int) ((y - minY) / cellH), rows);
+        }
+
+        private static int clamp(int c, int n) {
+            return c < 0 ? 0 : c >= n ? n - 1 : c;
+        }
+
+        void add(int cell, int box) {
+            if (size == next.length) {
+                next = Arrays.copyOf(next, 2 * size);
+                item = Arrays.copyOf(item, 2 * size);
+            }
+            item[size] = box;
+            next[size] = head[cell];
+            head[cell] = size++;
+        }
     }
 
     /** Box indices by decreasing score, equal scores by increasing index (NaN first, -0 equal to 0, as torch). */

@@ -21,14 +21,17 @@ import org.lumen.nn.testing.Parity;
 /**
  * {@link Nms} gives torchvision 0.14's kept indices, in its order, on sets built to find differences: 10,000
  * clustered boxes with scores rounded to two decimals (many ties, many overlaps), integer corners (IoUs exactly
- * equal to the threshold), all scores equal, an unrepresentable threshold (0.7), thresholds 0 and 1.
+ * equal to the threshold), all scores equal, an unrepresentable threshold (0.7), thresholds 0 and 1, boxes spread
+ * thin over a survey tile; and the inputs the grid leaves to the full scan (a negative threshold, infinite and NaN
+ * coordinates), malformed and empty boxes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NmsParityTest {
     private static final Path DIR = Paths.get("target", "parity", "ops-nms");
 
     static List<String> cases() {
-        return List.of("clustered10k", "integer", "equal", "thr07", "thr0", "thr1");
+        return List.of("clustered10k", "sparse10k", "integer", "equal", "thr07", "thr0", "thr1", "negative", "nonfinite",
+                "malformed");
     }
 
     @BeforeAll
@@ -55,6 +58,18 @@ class NmsParityTest {
                 cases["thr07"] = (clustered(1000, 20, 300.0), torch.rand(1000, generator=g), 0.7)
                 cases["thr0"] = (clustered(1000, 20, 300.0), rounded(1000, 1), 0.0)
                 cases["thr1"] = (clustered(1000, 20, 300.0), rounded(1000, 1), 1.0)
+                xy = torch.rand(10000, 2, generator=g) * 4000
+                cases["sparse10k"] = (torch.cat([xy, xy + 5 + torch.rand(10000, 2, generator=g) * 30], 1),
+                                      rounded(10000, 2), 0.5)
+                # the full scan's cases: a negative threshold, infinite and NaN coordinates
+                cases["negative"] = (clustered(300, 5, 100.0), rounded(300, 1), -0.1)
+                b = clustered(1000, 20, 300.0)
+                b[7, 2] = float("inf"); b[8, 0] = float("-inf"); b[9, 1] = float("nan")
+                cases["nonfinite"] = (b, rounded(1000, 1), 0.5)
+                b = clustered(1000, 20, 300.0)
+                b[::3, 0], b[::3, 2] = b[::3, 2].clone(), b[::3, 0].clone()   # x2 < x1 for a third
+                b[1::3, 3] = b[1::3, 1]                                         # zero height for a third
+                cases["malformed"] = (b, rounded(1000, 1), 0.3)
                 t = {}
                 for name, (b, s, thr) in cases.items():
                     t[name + ".boxes"], t[name + ".scores"] = b, s
