@@ -15,7 +15,7 @@ public class NmsBench {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         int iters = Integer.parseInt(args[1]);
-        for (String name : new String[] {"clustered", "sparse", "dense07"}) {
+        for (String name : new String[] {"clustered", "sparse", "dense07", "allover"}) {
             String[] meta = Files.readString(dir.resolve(name + ".meta")).trim().split(" ");
             double thr = Double.parseDouble(meta[1]);
             float[] boxes = floats(dir.resolve(name + ".boxes.f32"));

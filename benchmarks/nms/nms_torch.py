@@ -8,7 +8,7 @@ import numpy as np
 import torch
 import torchvision
 
-CASES = ("clustered", "sparse", "dense07")
+CASES = ("clustered", "sparse", "dense07", "allover")
 
 
 def generate(out):
@@ -28,7 +28,12 @@ def generate(out):
     c = torch.rand(300, 2, generator=g) * 1000
     xy = c[torch.randint(0, 300, (n,), generator=g)] + torch.randn(n, 2, generator=g) * 15
     dense = boxes(xy, 20 + torch.rand(n, 2, generator=g) * 80)
-    for name, b, thr in (("clustered", clustered, 0.5), ("sparse", sparse, 0.5), ("dense07", dense, 0.7)):
+    # worst case for a spatial index: every box overlaps nearly every other, and at 0.95 nearly all are kept
+    xy = torch.rand(n, 2, generator=g) * 4000
+    size = 3000 + torch.rand(n, 1, generator=g) * 1000
+    allover = boxes(xy, torch.cat([size, size * (0.5 + torch.rand(n, 1, generator=g))], 1))
+    for name, b, thr in (("clustered", clustered, 0.5), ("sparse", sparse, 0.5), ("dense07", dense, 0.7),
+                         ("allover", allover, 0.95)):
         s = (torch.rand(n, generator=g) * 100).round() / 100
         b.numpy().astype("<f4").tofile(os.path.join(out, name + ".boxes.f32"))
         s.numpy().astype("<f4").tofile(os.path.join(out, name + ".scores.f32"))

@@ -158,22 +158,19 @@ public final class Nms {
             int bj = 5 * j;
             int cx0 = grid.col(sorted[bj]), cx1 = grid.col(sorted[bj + 2]);
             int cy0 = grid.row(sorted[bj + 1]), cy1 = grid.row(sorted[bj + 3]);
-            int query = p + 1; // unique over all calls sharing stamp
             boolean suppressed = false;
-            scan:
-            for (int cy = cy0; cy <= cy1; cy++) {
-                for (int cx = cx0; cx <= cx1; cx++) {
-                    for (int e = grid.head[cy * grid.cols + cx]; e >= 0; e = grid.next[e]) {
-                        int i = grid.item[e];
-                        if (stamp[i] != query) {
-                            stamp[i] = query;
-                            if (iou(sorted, 5 * i, bj) > iouThreshold) {
-                                suppressed = true;
-                                break scan;
-                            }
-                        }
+            if (cx0 == cx1 && cy0 == cy1) { // one cell: each kept box is listed there at most once
+                int cell = cy0 * grid.cols + cx0;
+                int[] items = grid.items[cell];
+                for (int e = 0, m = grid.sizes[cell]; e < m; e++) {
+                    if (suppresses(sorted, 5 * items[e], bj, iouThreshold)) {
+                        suppressed = true;
+                        break;
                     }
                 }
+            } else {
+                suppressed = suppressedInCells(sorted, bj, grid, cx0, cx1, cy0, cy1, iouThreshold, stamp,
+                        p + 1); // p + 1: unique over all calls sharing stamp
             }
             if (!suppressed) {
                 alive[kept++] = j;
@@ -187,6 +184,27 @@ public final class Nms {
         return kept - from;
     }
 
+    /** Whether a kept box listed in the cells {@code [cx0, cx1] x [cy0, cy1]} suppresses the box at {@code bj}. */
+    private static boolean suppressedInCells(float[] sorted, int bj, Grid grid, int cx0, int cx1, int cy0, int cy1,
+            double iouThreshold, int[] stamp, int query) {
+        for (int cy = cy0; cy <= cy1; cy++) {
+            for (int cx = cx0; cx <= cx1; cx++) {
+                int cell = cy * grid.cols + cx;
+                int[] items = grid.items[cell];
+                for (int e = 0, m = grid.sizes[cell]; e < m; e++) {
+                    int i = items[e];
+                    if (stamp[i] != query) { // a kept box spanning several cells is compared once
+                        stamp[i] = query;
+                        if (suppresses(sorted, 5 * i, bj, iouThreshold)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * The kernel's loop, for what the grid cannot take (a negative or NaN threshold, non-finite coordinates): each
      * kept box is compared with every later box still alive, the survivors compacted to the front as it goes.
@@ -198,7 +216,7 @@ public final class Nms {
             int w = p + 1;
             for (int q = p + 1; q < end; q++) {
                 int j = alive[q];
-                if (!(iou(sorted, bi, 5 * j) > iouThreshold)) {
+                if (!suppressesExactly(sorted, bi, 5 * j, iouThreshold)) {
                     alive[w++] = j;
                 }
             }
@@ -208,10 +226,20 @@ public final class Nms {
     }
 
     /**
-     * IoU of the kept box at {@code sorted[bi]} and the box at {@code sorted[bj]}, in float32 as the kernel computes
-     * it, its std::max/std::min (which differ from Math.max on NaN and -0) and operand order included.
+     * Whether the kept box at {@code sorted[bi]} suppresses the box at {@code sorted[bj]}: their IoU, computed in
+     * float32 as the kernel does, is above the threshold. For finite coordinates only: Math.max/min (branch-free,
+     * twice as fast here as comparisons on random boxes) differ from the kernel's std::max/std::min only on NaN and
+     * on the sign of a zero, which cannot change the intersection of finite boxes.
      */
-    private static float iou(float[] sorted, int bi, int bj) {
+    private static boolean suppresses(float[] sorted, int bi, int bj, double iouThreshold) {
+        float dw = Math.min(sorted[bi + 2], sorted[bj + 2]) - Math.max(sorted[bi], sorted[bj]);
+        float dh = Math.min(sorted[bi + 3], sorted[bj + 3]) - Math.max(sorted[bi + 1], sorted[bj + 1]);
+        float inter = Math.max(0f, dw) * Math.max(0f, dh);
+        return inter / (sorted[bi + 4] + sorted[bj + 4] - inter) > iouThreshold;
+    }
+
+    /** {@link #suppresses} for any input: the kernel's std::max/std::min to the letter (NaN, -0, operand order). */
+    private static boolean suppressesExactly(float[] sorted, int bi, int bj, double iouThreshold) {
         float ix1 = sorted[bi], iy1 = sorted[bi + 1], ix2 = sorted[bi + 2], iy2 = sorted[bi + 3];
         float jx1 = sorted[bj], jy1 = sorted[bj + 1], jx2 = sorted[bj + 2], jy2 = sorted[bj + 3];
         float xx1 = ix1 < jx1 ? jx1 : ix1;
@@ -220,7 +248,7 @@ public final class Nms {
         float yy2 = jy2 < iy2 ? jy2 : iy2;
         float dw = xx2 - xx1, dh = yy2 - yy1;
         float inter = (0f < dw ? dw : 0f) * (0f < dh ? dh : 0f);
-        return inter / (sorted[bi + 4] + sorted[bj + 4] - inter);
+        return inter / (sorted[bi + 4] + sorted[bj + 4] - inter) > iouThreshold;
     }
 
     private static boolean finite(float[] sorted, int[] alive, int from, int to) {
@@ -235,27 +263,40 @@ public final class Nms {
         return true;
     }
 
-    /** Kept boxes by grid cell: a linked list per cell, in flat arrays. */
+    /** Kept boxes by grid cell, in the order kept: an array per cell (scanned without pointer chasing). */
     private static final class Grid {
+        private static final int[] EMPTY = new int[0];
         final int cols, rows;
         private final double minX, minY, cellW, cellH;
-        final int[] head;
-        int[] next = new int[256];
-        int[] item = new int[256];
-        private int size;
+        final int[][] items;
+        final int[] sizes;
 
-        /** About sqrt(n) x sqrt(n) cells over the extent, each at least the mean box size. */
+        /**
+         * About sqrt(n) x sqrt(n) cells over the extent, each at least the mean box size; along an axis where the mean
+         * box is over a quarter of the extent, a single cell (boxes there overlap anyway, and a box listed in
+         * several cells would be visited several times).
+         */
         Grid(double minX, double maxX, double minY, double maxY, double meanW, double meanH, int n) {
             int side = Math.max(1, (int) Math.sqrt(n));
-            double w = Math.max((maxX - minX) / side, meanW), h = Math.max((maxY - minY) / side, meanH);
-            this.cellW = w > 0 ? w : 1;
-            this.cellH = h > 0 ? h : 1;
             this.minX = minX;
             this.minY = minY;
-            this.cols = Math.max(1, (int) Math.min(side, (maxX - minX) / cellW + 1)); // >= 1 even if every box is malformed
-            this.rows = Math.max(1, (int) Math.min(side, (maxY - minY) / cellH + 1));
-            this.head = new int[cols * rows];
-            Arrays.fill(head, -1);
+            this.cellW = cellSize(maxX - minX, meanW, side);
+            this.cellH = cellSize(maxY - minY, meanH, side);
+            this.cols = cells(maxX - minX, cellW, side);
+            this.rows = cells(maxY - minY, cellH, side);
+            this.items = new int[cols * rows][];
+            Arrays.fill(items, EMPTY);
+            this.sizes = new int[cols * rows];
+        }
+
+        private static double cellSize(double extent, double mean, int side) {
+            double size = 4 * mean > extent ? extent : Math.max(extent / side, mean);
+            return size > 0 ? size : 1;
+        }
+
+        /** At least 1, even when every box is malformed (negative extent). */
+        private static int cells(double extent, double size, int side) {
+            return Math.max(1, (int) Math.min(side, Math.ceil(extent / size))); // col() clamps the far edge into the last
         }
 
         int col(float x) {
@@ -271,13 +312,12 @@ public final class Nms {
         }
 
         void add(int cell, int box) {
-            if (size == next.length) {
-                next = Arrays.copyOf(next, 2 * size);
-                item = Arrays.copyOf(item, 2 * size);
+            int size = sizes[cell];
+            if (size == items[cell].length) {
+                items[cell] = Arrays.copyOf(items[cell], Math.max(4, 2 * size));
             }
-            item[size] = box;
-            next[size] = head[cell];
-            head[cell] = size++;
+            items[cell][size] = box;
+            sizes[cell] = size + 1;
         }
     }
 
