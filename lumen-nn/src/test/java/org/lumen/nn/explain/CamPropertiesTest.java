@@ -34,6 +34,7 @@ class CamPropertiesTest {
         manager = NDManager.newBaseManager();
         model = Backbones.create("resnet18", 5, 3);
         model.initialize(manager, 7);
+        ai.djl.engine.Engine.getInstance().setRandomSeed(11); // fixed data: a failure must be reproducible
         batch = manager.randomNormal(new Shape(3, 3, 64, 64));
     }
 
@@ -70,7 +71,9 @@ class CamPropertiesTest {
             scale = Math.max(scale, Math.abs(v));
         }
         for (int p = 0; p < want.length; p++) {
-            assertEquals(want[p], got[p], 1e-4 * Math.max(scale, 1e-6), what + " [" + p + "]");
+            // libtorch picks convolution kernels by batch size, so a batch and a single image differ by float
+            // noise, which LayerCAM's ReLU on element-wise gradients can lift to ~1e-3 of the map's maximum
+            assertEquals(want[p], got[p], 2e-3 * Math.max(scale, 1e-6), what + " [" + p + "]");
         }
     }
 
