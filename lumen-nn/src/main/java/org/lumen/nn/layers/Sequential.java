@@ -49,7 +49,7 @@ public class Sequential extends Module {
     protected NDArray forward(NDArray x) {
         NDArray out = x;
         for (Module m : children().values()) {
-            out = m.apply(out);
+            out = out == x ? m.apply(out) : consume(m, out);
         }
         return out;
     }

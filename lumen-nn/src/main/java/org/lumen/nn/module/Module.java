@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,6 +26,9 @@ import java.util.function.UnaryOperator;
  * no native memory of their own before that.
  */
 public abstract class Module {
+    /** Output hooks set now, over every module of every model; while any is set no activation is freed early. */
+    private static final AtomicInteger HOOKS = new AtomicInteger();
+
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private boolean training;
@@ -45,7 +49,36 @@ public abstract class Module {
      * gradient, which libtorch does not keep for non-leaf tensors).
      */
     public void setOutputHook(UnaryOperator<NDArray> hook) {
+        if (hook != null && outputHook == null) {
+            HOOKS.incrementAndGet();
+        } else if (hook == null && outputHook != null) {
+            HOOKS.decrementAndGet();
+        }
         this.outputHook = hook;
+    }
+
+    /**
+     * Runs {@code next} on {@code x}, an intermediate activation that the calling {@code forward} computed and
+     * uses nowhere else, then frees {@code x}'s handle. PyTorch frees such a tensor as soon as its last Python
+     * reference goes; without this it would live until the caller's manager closes, and a training step would
+     * hold every pre-ReLU and pre-residual activation at once (more memory, fresh pages, slower steps). Autograd
+     * keeps its own reference to whatever the backward pass needs, so freeing the handle never changes a
+     * gradient. While any output hook is set (an explainer holds activations it captured) nothing is freed.
+     * Never pass the caller's own input: only an array this forward created.
+     */
+    protected static NDArray consume(Module next, NDArray x) {
+        NDArray y = next.apply(x);
+        if (y != x) {
+            release(x);
+        }
+        return y;
+    }
+
+    /** Frees an intermediate activation as {@link #consume} does, once the calling forward is done with it. */
+    protected static void release(NDArray intermediate) {
+        if (HOOKS.get() == 0) {
+            intermediate.close();
+        }
     }
 
     protected final <M extends Module> M register(String name, M child) {

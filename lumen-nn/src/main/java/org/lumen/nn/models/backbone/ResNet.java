@@ -68,11 +68,11 @@ public final class ResNet extends Backbone {
 
     @Override
     protected NDArray forward(NDArray x) {
-        NDArray y = maxpool.apply(relu.apply(bn1.apply(conv1.apply(x))));
+        NDArray y = consume(maxpool, consume(relu, consume(bn1, conv1.apply(x))));
         for (Module layer : layers) {
-            y = layer.apply(y);
+            y = consume(layer, y);
         }
-        y = avgpool.apply(y);
+        y = consume(avgpool, y);
         return fc.apply(y.reshape(y.getShape().get(0), -1));
     }
 
@@ -118,9 +118,14 @@ public final class ResNet extends Backbone {
 
         @Override
         protected NDArray forward(NDArray x) {
-            NDArray out = bn2.apply(conv2.apply(relu.apply(bn1.apply(conv1.apply(x)))));
+            NDArray out = consume(bn2, consume(conv2, consume(relu, consume(bn1, conv1.apply(x)))));
             NDArray identity = downsample == null ? x : downsample.apply(x);
-            return relu.apply(out.add(identity));
+            NDArray sum = out.add(identity);
+            release(out);
+            if (identity != x) {
+                release(identity);
+            }
+            return consume(relu, sum);
         }
     }
 
@@ -151,11 +156,16 @@ public final class ResNet extends Backbone {
 
         @Override
         protected NDArray forward(NDArray x) {
-            NDArray y = relu.apply(bn1.apply(conv1.apply(x)));
-            y = relu.apply(bn2.apply(conv2.apply(y)));
-            y = bn3.apply(conv3.apply(y));
+            NDArray y = consume(relu, consume(bn1, conv1.apply(x)));
+            y = consume(relu, consume(bn2, consume(conv2, y)));
+            y = consume(bn3, consume(conv3, y));
             NDArray identity = downsample == null ? x : downsample.apply(x);
-            return relu.apply(y.add(identity));
+            NDArray sum = y.add(identity);
+            release(y);
+            if (identity != x) {
+                release(identity);
+            }
+            return consume(relu, sum);
         }
     }
 }
