@@ -34,8 +34,11 @@ public final class AdamW extends Optimizer {
         }
         NDArray m = buffer(name + ".exp_avg", w);
         NDArray v = buffer(name + ".exp_avg_sq", w);
-        m.muli(beta1).addi(g.mul(1 - beta1));
-        v.muli(beta2).addi(g.square().muli(1 - beta2));
+        // b m + (1 - b) g written as b (m - g) + g: in place, no parameter-sized temporary (PyTorch uses
+        // add_(g, alpha=1 - b), which DJL does not expose). The two differ by rounding only.
+        m.subi(g).muli(beta1).addi(g);
+        NDArray g2 = temp(scope, g.square());
+        v.subi(g2).muli(beta2).addi(g2);
         double bc1 = 1 - Math.pow(beta1, steps);
         double bc2 = 1 - Math.pow(beta2, steps);
         NDArray denom = temp(scope, v.sqrt()).divi(Math.sqrt(bc2)).addi(eps);
