@@ -1,0 +1,103 @@
+package org.lumen.nn.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.lumen.core.LumenException;
+import org.lumen.core.metrics.detection.Boxes;
+
+/**
+ * Tiled inference for survey images far larger than a detector's training size: the image is cut into
+ * overlapping square tiles, each tile is detected alone, boxes are moved back to image coordinates and
+ * duplicates from the overlaps are merged with NMS (per class, or class-agnostic as the clump paper does).
+ *
+ * <p>Tiles start every {@code tile - overlap} pixels; the last tile of a row or column is moved back to end at
+ * the image's edge, so every tile is full size and every pixel is covered. An object no larger than
+ * {@code overlap} lies wholly inside at least one tile. An image no larger than a tile is one tile.
+ */
+public final class Tiling {
+    /** A tile: its top-left corner and size in image pixels. */
+    public record Tile(int x, int y, int width, int height) {}
+
+    private Tiling() {}
+
+    /**
+     * The tiles covering a {@code width x height} image.
+     *
+     * @throws LumenException if {@code tile < 1} or {@code overlap} is outside {@code [0, tile)}
+     */
+    public static List<Tile> grid(int width, int height, int tile, int overlap) {
+        if (tile < 1) {
+            throw new LumenException("--tile", "tile size must be at least 1, got " + tile);
+        }
+        if (overlap < 0 || overlap >= tile) {
+            throw new LumenException("--tile-overlap", "overlap must be in [0, " + tile + "), got " + overlap);
+        }
+        List<Tile> tiles = new ArrayList<>();
+        int[] xs = starts(width, tile, tile - overlap);
+        int[] ys = starts(height, tile, tile - overlap);
+        for (int y : ys) {
+            for (int x : xs) {
+                tiles.add(new Tile(x, y, Math.min(tile, width), Math.min(tile, height)));
+            }
+        }
+        return tiles;
+    }
+
+    static int[] starts(int size, int tile, int stride) {
+        if (size <= tile) {
+            return new int[] {0};
+        }
+        int n = (size - tile + stride - 1) / stride + 1;
+        int[] s = new int[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = Math.min(i * stride, size - tile);
+        }
+        return s;
+    }
+
+    /**
+     * Detects over tiles and merges.
+     *
+     * @param detect detections of one tile, in the tile's pixel coordinates (boxes, labels, scores)
+     * @param iou NMS threshold for the merge (boxes overlapping more than this are duplicates)
+     * @param classAgnostic whether boxes of different classes suppress each other
+     * @return the merged detections in image coordinates, by descending score
+     */
+    public static Boxes detect(List<Tile> tiles, Function<Tile, Boxes> detect, double iou, boolean classAgnostic) {
+        List<float[]> boxes = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        List<Float> scores = new ArrayList<>();
+        for (Tile t : tiles) {
+            Boxes b = detect.apply(t);
+            for (int i = 0; i < b.size(); i++) {
+                double[] c = b.xyxy();
+                boxes.add(new float[] {(float) (c[4 * i] + t.x()), (float) (c[4 * i + 1] + t.y()),
+                        (float) (c[4 * i + 2] + t.x()), (float) (c[4 * i + 3] + t.y())});
+                labels.add(b.labels()[i]);
+                scores.add((float) b.scores()[i]);
+            }
+        }
+        int n = boxes.size();
+        float[] flat = new float[4 * n];
+        float[] s = new float[n];
+        int[] cls = new int[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(boxes.get(i), 0, flat, 4 * i, 4);
+            s[i] = scores.get(i);
+            cls[i] = classAgnostic ? 0 : labels.get(i);
+        }
+        int[] keep = Nms.batchedNms(flat, s, cls, iou);
+        double[] xyxy = new double[4 * keep.length];
+        int[] outLabels = new int[keep.length];
+        double[] outScores = new double[keep.length];
+        for (int k = 0; k < keep.length; k++) {
+            for (int j = 0; j < 4; j++) {
+                xyxy[4 * k + j] = flat[4 * keep[k] + j];
+            }
+            outLabels[k] = labels.get(keep[k]);
+            outScores[k] = s[keep[k]];
+        }
+        return new Boxes(xyxy, outLabels, outScores);
+    }
+}
