@@ -10,14 +10,14 @@ package org.lumen.core.image;
  * in float32, as PyTorch does ({@code aten/src/ATen/native/cpu/UpSampleKernel.cpp},
  * {@code _compute_indices_weights_aa}).
  */
-final class AntialiasedBilinear {
+public final class AntialiasedBilinear {
     private AntialiasedBilinear() {}
 
     /**
      * Resamples CHW planes {@code src} of {@code channels x inHeight x inWidth} to
      * {@code channels x outHeight x outWidth}; returns a new array (never {@code src}).
      */
-    static float[] resize(float[] src, int channels, int inHeight, int inWidth, int outHeight, int outWidth) {
+    public static float[] resize(float[] src, int channels, int inHeight, int inWidth, int outHeight, int outWidth) {
         float[] rows = inWidth == outWidth
                 ? src
                 : resampleRows(src, channels * inHeight, inWidth, outWidth, Weights.of(inWidth, outWidth));
