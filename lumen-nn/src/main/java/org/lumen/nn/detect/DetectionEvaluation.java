@@ -1,0 +1,119 @@
+package org.lumen.nn.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.lumen.core.data.CocoDataset;
+import org.lumen.core.metrics.coco.CocoDetections;
+import org.lumen.core.metrics.coco.CocoEval;
+import org.lumen.core.metrics.coco.CocoEvaluation;
+import org.lumen.core.metrics.coco.IouType;
+import org.lumen.core.metrics.detection.Boxes;
+import org.lumen.core.metrics.detection.DetectionMetrics;
+
+/**
+ * A detector evaluated on a prepared split: COCO's statistics (pycocotools' definitions, from every detection
+ * down to {@link #EVAL_CONF}), completeness and purity at a stated IoU and confidence, and the time per image.
+ * Boxes are compared in the pixels of the original images.
+ *
+ * @param truth ground truth per image, original pixels
+ * @param detections detections per image, original pixels, down to {@link #EVAL_CONF}
+ * @param msPerImage preprocess (decode, convert, resize), inference (network and the detector's own
+ *     post-processing: decoding and NMS), postprocess (mapping boxes back to the original image)
+ */
+public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, List<Boxes> detections,
+        CocoEvaluation coco, DetectionMetrics metrics, double[] msPerImage) {
+    /** Detections kept for the COCO statistics (as low as Ultralytics' val uses). */
+    public static final double EVAL_CONF = 0.001;
+    /** Detections per image kept for the COCO statistics (COCO's largest maxDets). */
+    public static final int EVAL_MAX_DET = 100;
+
+    /**
+     * Runs the detector over the split in batches and evaluates.
+     *
+     * @param iou the IoU for completeness, purity and the confusion matrix
+     * @param conf the confidence for completeness, purity and the confusion matrix
+     * @param classAgnostic whether completeness and purity ignore classes (as the clump paper's single class)
+     */
+    public static DetectionEvaluation of(Detector model, PreparedDetections data, int batch, double iou,
+            double conf, boolean classAgnostic, double preprocessMs) {
+        int n = data.size();
+        int s = data.imgsz();
+        List<Boxes> truth = new ArrayList<>();
+        List<Boxes> dets = new ArrayList<>();
+        long inferNs = 0;
+        long postNs = 0;
+        for (int from = 0; from < n; from += batch) {
+            int to = Math.min(n, from + batch);
+            List<float[]> images = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                images.add(data.pixels(i));
+            }
+            long t0 = System.nanoTime();
+            List<Boxes> out = model.detectPrepared(images, EVAL_CONF, EVAL_MAX_DET);
+            long t1 = System.nanoTime();
+            for (int i = from; i < to; i++) {
+                int[] size = data.originalSize(i);
+                double fx = (double) size[0] / s;
+                double fy = (double) size[1] / s;
+                dets.add(Detector.scale(out.get(i - from), fx, fy));
+                truth.add(Detector.scale(data.truth(i), fx, fy));
+            }
+            postNs += System.nanoTime() - t1;
+            inferNs += t1 - t0;
+        }
+        List<String> names = model.info().classNames();
+        CocoEvaluation coco = CocoEval.evaluate(groundTruth(truth, data, names), results(dets), IouType.BBOX);
+        DetectionMetrics metrics = DetectionMetrics.evaluate(truth, dets, names.size(), iou, conf, classAgnostic);
+        double[] ms = {preprocessMs, n == 0 ? 0 : inferNs / 1e6 / n, n == 0 ? 0 : postNs / 1e6 / n};
+        return new DetectionEvaluation(names, truth, dets, coco, metrics, ms);
+    }
+
+    /** The ground truth as a COCO dataset: image ids 1..N in split order, category ids = class index + 1. */
+    public static CocoDataset groundTruth(List<Boxes> truth, PreparedDetections data, List<String> names) {
+        List<CocoDataset.Image> images = new ArrayList<>();
+        List<CocoDataset.Annotation> anns = new ArrayList<>();
+        long annId = 1;
+        for (int i = 0; i < truth.size(); i++) {
+            int[] size = data.originalSize(i);
+            images.add(new CocoDataset.Image(i + 1, data.data().items().get(i).image().getFileName().toString(),
+                    size[0], size[1]));
+            Boxes b = truth.get(i);
+            for (int k = 0; k < b.size(); k++) {
+                double[] c = b.xyxy();
+                double w = c[4 * k + 2] - c[4 * k];
+                double h = c[4 * k + 3] - c[4 * k + 1];
+                anns.add(new CocoDataset.Annotation(annId++, i + 1, b.labels()[k] + 1, c[4 * k], c[4 * k + 1], w, h,
+                        w * h, 0, null));
+            }
+        }
+        List<CocoDataset.Category> cats = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+            cats.add(new CocoDataset.Category(k + 1, names.get(k), ""));
+        }
+        return new CocoDataset(images, anns, cats);
+    }
+
+    /** Detections as COCO results: image ids 1..N, category ids = label + 1, boxes {@code [x, y, w, h]}. */
+    public static CocoDetections results(List<Boxes> dets) {
+        int total = dets.stream().mapToInt(Boxes::size).sum();
+        long[] imageIds = new long[total];
+        long[] cats = new long[total];
+        double[] scores = new double[total];
+        double[] boxes = new double[4 * total];
+        int j = 0;
+        for (int i = 0; i < dets.size(); i++) {
+            Boxes b = dets.get(i);
+            for (int k = 0; k < b.size(); k++, j++) {
+                imageIds[j] = i + 1;
+                cats[j] = b.labels()[k] + 1;
+                scores[j] = b.scores()[k];
+                double[] c = b.xyxy();
+                boxes[4 * j] = c[4 * k];
+                boxes[4 * j + 1] = c[4 * k + 1];
+                boxes[4 * j + 2] = c[4 * k + 2] - c[4 * k];
+                boxes[4 * j + 3] = c[4 * k + 3] - c[4 * k + 1];
+            }
+        }
+        return CocoDetections.ofBoxes(imageIds, cats, scores, boxes);
+    }
+}

@@ -1,0 +1,41 @@
+package org.lumen.nn.detect;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lumen.core.LumenException;
+import org.lumen.nn.models.backbone.Backbones;
+
+/** The detector architectures {@code --task detect} offers, by name. */
+public final class DetectionNets {
+    /** Builds an untrained detector for {@code numClasses} object classes (no background) at {@code imgsz}. */
+    @FunctionalInterface
+    public interface Factory {
+        DetectionNet create(int numClasses, int imgsz);
+    }
+
+    private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
+
+    private DetectionNets() {}
+
+    static void register(String arch, Factory factory) {
+        FACTORIES.put(arch, factory);
+    }
+
+    public static List<String> names() {
+        return List.copyOf(FACTORIES.keySet());
+    }
+
+    public static boolean exists(String arch) {
+        return FACTORIES.containsKey(arch);
+    }
+
+    public static DetectionNet create(String arch, int numClasses, int imgsz) {
+        Factory f = FACTORIES.get(arch);
+        if (f == null) {
+            throw new LumenException("--arch", "unknown detector '" + arch + "'"
+                    + Backbones.suggest(arch, names()) + "; detectors: " + String.join(", ", names()));
+        }
+        return f.create(numClasses, imgsz);
+    }
+}

@@ -1,0 +1,135 @@
+package org.lumen.nn.detect;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lumen.core.io.AtomicFiles;
+import org.lumen.core.metrics.ConfusionMatrix;
+import org.lumen.core.metrics.Curve;
+import org.lumen.core.metrics.coco.CocoEvaluation;
+import org.lumen.core.metrics.detection.Boxes;
+import org.lumen.core.metrics.detection.DetectionMetrics;
+import org.lumen.core.report.Json;
+import org.lumen.core.report.Plots;
+
+/**
+ * The output folder of {@code lumen val --task detect}, written whole and atomically:
+ * <ul>
+ *   <li>{@code metrics.json}: {@code coco} (the 12 statistics, pycocotools' names), {@code map50},
+ *       {@code map50_95}, {@code completeness}, {@code purity}, {@code f1} (at {@code iou} and {@code conf}),
+ *       {@code per_class.<name>.{ap50, ap50_95, completeness, purity, instances}},
+ *       {@code confusion_matrix} (rows = predicted, columns = true, last = background), {@code ms_per_image}
+ *       ({@code preprocess, inference, postprocess}), {@code images}, {@code instances};</li>
+ *   <li>{@code detections.json} (COCO results) and {@code ground_truth.json} (COCO), so that
+ *       {@code lumen coco-eval --gt ground_truth.json --dt detections.json} reproduces the statistics;</li>
+ *   <li>{@code pr_curve.png}, {@code f1_curve.png}, {@code confusion_matrix.png}.</li>
+ * </ul>
+ */
+public final class DetectionReport {
+    private DetectionReport() {}
+
+    public static void write(Path out, DetectionEvaluation e, PreparedDetections data) throws IOException {
+        AtomicFiles.writeFolder(out, dir -> {
+            Json.write(dir.resolve("metrics.json"), metrics(e));
+            DetectionEvaluation.groundTruth(e.truth(), data, e.classNames()).write(dir.resolve("ground_truth.json"));
+            Json.write(dir.resolve("detections.json"), results(e.detections()));
+            plots(dir, e);
+        });
+    }
+
+    /** The {@code metrics.json} content. */
+    public static Map<String, Object> metrics(DetectionEvaluation e) {
+        DetectionMetrics m = e.metrics();
+        CocoEvaluation coco = e.coco();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("task", "detect");
+        o.put("classes", e.classNames());
+        o.put("coco", coco.statsByName());
+        o.put("map50", coco.stats()[1]);
+        o.put("map50_95", coco.stats()[0]);
+        o.put("iou", m.iou());
+        o.put("conf", m.conf());
+        o.put("completeness", finite(m.completeness()));
+        o.put("purity", m.purity());
+        o.put("f1", m.f1(-1, m.conf()));
+        Map<String, Object> per = new LinkedHashMap<>();
+        double[] ap = coco.categoryAp();
+        double[] ap50 = coco.categoryAp(0);
+        for (int k = 0; k < e.classNames().size(); k++) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("ap50", finite(ap50[k]));
+            c.put("ap50_95", finite(ap[k]));
+            c.put("completeness", finite(m.completeness(k, m.conf())));
+            c.put("purity", m.purity(k, m.conf()));
+            c.put("instances", m.counts(k, 0)[2]);
+            per.put(e.classNames().get(k), c);
+        }
+        o.put("per_class", per);
+        o.put("confusion_matrix", m.confusion());
+        o.put("ms_per_image", Map.of("preprocess", e.msPerImage()[0], "inference", e.msPerImage()[1],
+                "postprocess", e.msPerImage()[2]));
+        o.put("images", e.truth().size());
+        o.put("instances", e.truth().stream().mapToInt(Boxes::size).sum());
+        return o;
+    }
+
+    /** NaN (no ground truth, or pycocotools' -1) as JSON null. */
+    private static Double finite(double v) {
+        return Double.isNaN(v) || v < 0 ? null : v;
+    }
+
+    static List<Map<String, Object>> results(List<Boxes> dets) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < dets.size(); i++) {
+            Boxes b = dets.get(i);
+            for (int k = 0; k < b.size(); k++) {
+                double[] c = b.xyxy();
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("image_id", i + 1);
+                d.put("category_id", b.labels()[k] + 1);
+                d.put("bbox", new double[] {c[4 * k], c[4 * k + 1], c[4 * k + 2] - c[4 * k], c[4 * k + 3] - c[4 * k + 1]});
+                d.put("score", b.scores()[k]);
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static void plots(Path dir, DetectionEvaluation e) throws IOException {
+        DetectionMetrics m = e.metrics();
+        Map<String, double[][]> pr = new LinkedHashMap<>();
+        Map<String, double[][]> f1 = new LinkedHashMap<>();
+        int groups = m.classAgnostic() ? 1 : e.classNames().size();
+        for (int k = 0; k < groups; k++) {
+            String name = m.classAgnostic() ? "all" : e.classNames().get(k);
+            Curve c = m.precisionRecall(k);
+            pr.put(name, new double[][] {c.x(), c.y()});
+            Curve f = m.f1Confidence(k, 101);
+            f1.put(name, new double[][] {f.x(), f.y()});
+        }
+        Plots.curvePanels(dir.resolve("pr_curve.png"), List.of(new Plots.CurvePanel(
+                "Precision-recall (IoU " + m.iou() + ")", "Recall (completeness)", "Precision (purity)", pr)));
+        Plots.curvePanels(dir.resolve("f1_curve.png"), List.of(new Plots.CurvePanel("F1-confidence", "Confidence",
+                "F1", f1)));
+        long[][] c = m.confusion();
+        int k = c.length;
+        List<Integer> truth = new ArrayList<>();
+        List<Integer> pred = new ArrayList<>();
+        for (int p = 0; p < k; p++) {
+            for (int t = 0; t < k; t++) {
+                for (long n = 0; n < c[p][t]; n++) {
+                    truth.add(t);
+                    pred.add(p);
+                }
+            }
+        }
+        List<String> names = new ArrayList<>(e.classNames());
+        names.add("background");
+        Plots.confusionMatrix(dir.resolve("confusion_matrix.png"), names, ConfusionMatrix.of(
+                truth.stream().mapToInt(Integer::intValue).toArray(), pred.stream().mapToInt(Integer::intValue).toArray(),
+                k));
+    }
+}

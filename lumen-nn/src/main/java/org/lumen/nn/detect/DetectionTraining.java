@@ -1,0 +1,140 @@
+package org.lumen.nn.detect;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lumen.core.LumenException;
+import org.lumen.core.data.DetectionData;
+import org.lumen.core.report.Plots;
+import org.lumen.core.report.ResultsCsv;
+import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.train.Checkpoints;
+import org.lumen.nn.train.DetectionAugment;
+import org.lumen.nn.train.DetectionTrainer;
+import org.lumen.nn.train.Progress;
+import org.lumen.nn.train.TrainConfig;
+import org.lumen.nn.train.TrainState;
+
+/**
+ * {@code lumen train --task detect}: a detector trained on a detection dataset's train split and validated on
+ * its val split every epoch, into a run folder laid out as for classification ({@code best/}, {@code last/},
+ * {@code results.csv}, {@code results.png}).
+ */
+public final class DetectionTraining {
+    /** The validation metrics logged each epoch; any can be monitored. */
+    public static final List<String> VALIDATION_METRICS = List.of("map50", "map50_95", "completeness", "purity",
+            "f1");
+
+    private final String arch;
+    private final int imgsz;
+    private final Path weights;
+    private final TrainConfig config;
+    private final DetectionAugment augment;
+    private final double iou;
+    private final double conf;
+    private final ObjectNode provenance;
+    private Progress progress = Progress.console();
+
+    public DetectionTraining(String arch, int imgsz, Path weights, TrainConfig config, DetectionAugment augment,
+            double iou, double conf, ObjectNode provenance) {
+        this.arch = arch;
+        this.imgsz = imgsz;
+        this.weights = weights;
+        this.config = config;
+        this.augment = augment;
+        this.iou = iou;
+        this.conf = conf;
+        this.provenance = provenance;
+    }
+
+    public DetectionTraining withProgress(Progress p) {
+        this.progress = p;
+        return this;
+    }
+
+    public TrainState run(DetectionData train, DetectionData val, Path run, boolean resume) throws IOException {
+        if (!train.classNames().equals(val.classNames())) {
+            throw new LumenException("--data", "val classes " + val.classNames() + " differ from train's "
+                    + train.classNames());
+        }
+        if (!VALIDATION_METRICS.contains(config.monitor())) {
+            throw new LumenException("--monitor", "unknown detection metric '" + config.monitor() + "'; one of "
+                    + String.join(", ", VALIDATION_METRICS));
+        }
+        progress.message("preparing " + train.items().size() + " training and " + val.items().size()
+                + " validation images");
+        PreparedDetections trainImages = PreparedDetections.load(train, imgsz);
+        PreparedDetections valImages = PreparedDetections.load(val, imgsz);
+        float[][] norm = ModelInfo.defaultNormalisation(3);
+        ModelInfo info = new ModelInfo("detect", arch, train.classNames(), imgsz, 3, norm[0], norm[1],
+                provenance.deepCopy());
+        Checkpoints checkpoints = new Checkpoints(run, config);
+        TrainState state = resume ? checkpoints.resume() : TrainState.start();
+        List<String> transferred = new ArrayList<>();
+        Detector model = resume ? resumable(checkpoints.last(), info)
+                : weights != null ? Detector.transfer(info, weights, config.seed(), transferred)
+                : Detector.create(info, config.seed());
+        transferred.forEach(progress::message);
+        try (model) {
+            List<String> columns = new ArrayList<>(List.of("train_loss"));
+            model.net().lossParts().forEach(p -> columns.add("train_" + p));
+            columns.add("lr");
+            VALIDATION_METRICS.forEach(m -> columns.add("val_" + m));
+            ResultsCsv results = ResultsCsv.open(run.resolve("results.csv"), columns);
+            if (results.lastEpoch() == state.epoch() - 1 && !state.row().isEmpty()) {
+                results.append(state.epoch(), state.row());
+            }
+            if (results.lastEpoch() != state.epoch()) {
+                throw new LumenException(run.resolve("results.csv"), "ends at epoch " + results.lastEpoch()
+                        + " but the checkpoint in last/ is at epoch " + state.epoch() + "; the run folder was edited");
+            }
+            Path curves = run.resolve("results.png");
+            DetectionTrainer trainer = new DetectionTrainer(config, augment, progress);
+            return trainer.fit(model, trainImages, m -> row(DetectionEvaluation.of(m, valImages, config.batch(), iou,
+                    conf, false, 0)), (epoch, row) -> {
+                        results.append(epoch, row);
+                        Plots.trainingCurves(curves, results);
+                    }, checkpoints, state);
+        }
+    }
+
+    /** The logged validation metrics of an evaluation. */
+    public static Map<String, Double> row(DetectionEvaluation e) {
+        Map<String, Double> r = new LinkedHashMap<>();
+        r.put("map50", e.coco().stats()[1]);
+        r.put("map50_95", e.coco().stats()[0]);
+        r.put("completeness", nanToZero(e.metrics().completeness()));
+        r.put("purity", e.metrics().purity());
+        r.put("f1", e.metrics().f1(-1, e.metrics().conf()));
+        return r;
+    }
+
+    private static double nanToZero(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    private static Detector resumable(Path last, ModelInfo want) {
+        Detector model = Detector.load(last);
+        ModelInfo have = model.info();
+        List<String> diffs = new ArrayList<>();
+        if (!have.arch().equals(want.arch())) {
+            diffs.add("arch was " + have.arch() + ", now " + want.arch());
+        }
+        if (have.imgsz() != want.imgsz()) {
+            diffs.add("imgsz was " + have.imgsz() + ", now " + want.imgsz());
+        }
+        if (!have.classNames().equals(want.classNames())) {
+            diffs.add("classes were " + have.classNames() + ", now " + want.classNames());
+        }
+        if (!diffs.isEmpty()) {
+            model.close();
+            throw new LumenException(last.resolve(Detector.MODEL_JSON), "cannot resume: the run was started with"
+                    + " other settings (" + String.join(", ", diffs) + "); resume with the same options or start a new run");
+        }
+        return model;
+    }
+}
