@@ -38,6 +38,34 @@ final class ModelOptions {
         int channels;
     }
 
+    /** Whether the model named is a detector (its model.json says so, or --arch names a detector). */
+    boolean isDetector() {
+        if (source.model != null) {
+            return org.lumen.nn.detect.Detector.info(source.model).task().equals("detect");
+        }
+        return org.lumen.nn.detect.DetectionNets.exists(source.bare.arch);
+    }
+
+    /** Loads a detector; the caller closes it. */
+    org.lumen.nn.detect.Detector openDetector() {
+        if (source.model != null) {
+            org.lumen.nn.detect.Detector d = org.lumen.nn.detect.Detector.load(source.model);
+            if (imgsz == null || imgsz == d.info().imgsz()) {
+                return d;
+            }
+            ModelInfo i = d.info();
+            d.close();
+            return org.lumen.nn.detect.Detector.fromWeights(new ModelInfo(i.task(), i.arch(), i.classNames(),
+                    checkSize(imgsz), i.channels(), i.mean(), i.std(), i.provenance()),
+                    source.model.resolve(org.lumen.nn.detect.Detector.WEIGHTS));
+        }
+        Bare b = source.bare;
+        if (!Files.isRegularFile(b.weights)) {
+            throw new LumenException(b.weights, "no such file");
+        }
+        return DetectCli.fromWeights(b.arch, b.weights, b.classes, checkSize(imgsz == null ? 640 : imgsz));
+    }
+
     /** Loads the model; the caller closes it. */
     Classifier open() {
         if (source.model != null) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.lumen.core.LumenException;
+import org.lumen.nn.detect.Detector;
 import org.lumen.core.data.ImageFolder;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
@@ -22,12 +23,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lumen predict}: classify images (files, or folders searched recursively). */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify images. IMAGE may be a file or a folder (searched recursively, sorted).",
-            "--json prints one JSON object per image: {\"image\", \"logits\", \"probabilities\",",
-            "\"top\": [{\"index\", \"class\", \"probability\"}]}; otherwise one line per image."},
+        description = {"Classify images, or detect objects in them. IMAGE may be a file or a folder (searched",
+            "recursively, sorted). --json prints one JSON object per image: for a classifier {\"image\", \"logits\",",
+            "\"probabilities\", \"top\": [{\"index\", \"class\", \"probability\"}]}; for a detector {\"image\",",
+            "\"detections\": [{\"box\": [x1, y1, x2, y2], \"score\", \"label\", \"class\"}]} in the image's pixels."},
         footer = {"", "Examples:", "  lumen predict --model runs/clumps/best survey/classify/test/clumpy/galaxy_00003.png",
             "  lumen predict --model runs/clumps/best --json survey/classify/test",
-            "  lumen predict --arch resnet18 --weights resnet18.safetensors --classes 1000 --top 5 cat.jpg"})
+            "  lumen predict --arch resnet18 --weights resnet18.safetensors --classes 1000 --top 5 cat.jpg",
+            "  lumen predict --model runs/det/best --json --save-dir shown survey/detect/images/test",
+            "  lumen predict --model runs/det/best --tile 128 --tile-overlap 32 --agnostic-nms big_field.fits"})
 final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -40,6 +44,24 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "16", paramLabel = "B", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--conf", paramLabel = "C", description = "Detectors: keep detections scoring at least this (default: the detector's).")
+    Double conf;
+
+    @Option(names = "--max-det", defaultValue = "300", paramLabel = "N", description = "Detectors: detections per image (default: ${DEFAULT-VALUE}).")
+    int maxDet;
+
+    @Option(names = "--tile", paramLabel = "PX", description = "Detectors: tiled inference with square tiles of PX pixels (for images far larger than the model's size).")
+    Integer tile;
+
+    @Option(names = "--tile-overlap", defaultValue = "64", paramLabel = "PX", description = "Detectors: overlap of tiles in pixels (default: ${DEFAULT-VALUE}).")
+    int tileOverlap;
+
+    @Option(names = "--agnostic-nms", description = "Detectors: merge tiles' boxes whatever their class (as the clump paper).")
+    boolean agnosticNms;
+
+    @Option(names = "--save-dir", paramLabel = "DIR", description = "Detectors: write <stem>.detections.png with the boxes drawn.")
+    Path saveDir;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
     List<Path> inputs;
@@ -55,6 +77,12 @@ final class PredictCommand implements Callable<Integer> {
             throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
         }
         List<Path> files = expand(inputs);
+        if (modelOptions.isDetector()) {
+            try (Detector d = modelOptions.openDetector()) {
+                DetectCli.predict(d, files, conf, maxDet, tile, tileOverlap, agnosticNms, 0.5, saveDir, json);
+            }
+            return Main.OK;
+        }
         try (Classifier model = modelOptions.open()) {
             ModelInfo info = model.info();
             int per = info.channels() * info.imgsz() * info.imgsz();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lumen train}: transfer-learning training of a classifier on an ImageFolder dataset. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a model. For --task classify, --data is an ImageFolder root with train/ and val/",
+        description = {"Train a classifier or a detector. For --task classify, --data is an ImageFolder root with train/ and val/",
             "(one sub-folder per class). Writes RUN/best and RUN/last (model directories), RUN/results.csv",
             "(one row per epoch) and training-curve plots. With --folds K, trains K models by stratified",
             "k-fold cross-validation over train+val and writes RUN/folds.json with mean and sd."},
@@ -26,9 +26,14 @@ import picocli.CommandLine.Option;
             "  lumen train --task classify --data cxr --arch densenet121 --weights densenet121.safetensors \\",
             "      --channels 1 --freeze 2 --class-weights balanced --epochs 20 --out runs/tb",
             "  lumen train --task classify --data cxr --arch resnet18 --folds 5 --out runs/tb-cv",
-            "  lumen train ... --out runs/tb --resume      (continue runs/tb/last with the same options)"})
+            "  lumen train ... --out runs/tb --resume      (continue runs/tb/last with the same options)",
+            "  lumen train --task detect --data survey/detect --arch yolov8n --imgsz 128 --epochs 30 --out runs/det",
+            "",
+            "For --task detect, --data is a data.yaml (YOLO labels), a folder holding one, or a folder with",
+            "annotations/instances_{train,val}.json and images/{train,val}/ (COCO); --monitor defaults to map50",
+            "(also map50_95, completeness, purity, f1)."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--task", defaultValue = "classify", description = "classify (detect and segment: coming; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--task", defaultValue = "classify", description = "classify or detect (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--data", required = true, paramLabel = "D", description = "Dataset root.")
@@ -95,6 +100,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "0", description = "Stop after this many epochs without improvement (0: never; default: ${DEFAULT-VALUE}).")
     int patience;
 
+    @Option(names = "--fix", description = "Detection: clip boxes that stick out of their image and drop empty ones (each change reported) instead of refusing the file.")
+    boolean fix;
+
     @Option(names = "--resume", description = "Continue RUN/last (same options required).")
     boolean resume;
 
@@ -103,8 +111,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (task.equals("detect")) {
+            return trainDetector();
+        }
         if (!task.equals("classify")) {
-            throw new LumenException("--task", "'" + task + "' is not available yet; only classify is (detect and segment are planned)");
+            throw new LumenException("--task", "must be classify or detect, got '" + task + "'");
         }
         Backbones.create(arch, 2, channels); // checks --arch and --channels before any data is read
         if (imgsz < 16 || imgsz > 2048) {
@@ -131,6 +142,35 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             training.run(splits.get(0), splits.get(1), out, resume);
         }
+        return Main.OK;
+    }
+
+    private int trainDetector() throws IOException {
+        DetectCli.checkArch(arch);
+        if (imgsz < 32 || imgsz > 2048 || imgsz % 32 != 0) {
+            throw new LumenException("--imgsz", "must be a multiple of 32 between 32 and 2048 for detectors, got " + imgsz);
+        }
+        if (channels != 3) {
+            throw new LumenException("--channels", "detectors take 3 channels, got " + channels);
+        }
+        if (folds != 0) {
+            throw new LumenException("--folds", "k-fold cross-validation is for classification only");
+        }
+        if (freeze != 0) {
+            throw new LumenException("--freeze", "not available for detectors yet");
+        }
+        if (weights != null && !Files.isRegularFile(weights)) {
+            throw new LumenException(weights, "no such file");
+        }
+        String metric = monitor.equals("accuracy") ? "map50" : monitor;
+        TrainConfig config = new TrainConfig(epochs, batch, optimizer, lr, weightDecay, momentum, schedule,
+                Math.min(warmup, epochs - 1), 0, Augment.NONE, "none", 0, metric, patience, seed);
+        DetectCli.augment(augment);
+        checkRunFolder();
+        ObjectNode prov = provenance(config);
+        prov.put("task", "detect");
+        prov.put("augment", augment);
+        DetectCli.train(data, arch, weights, imgsz, config, augment, fix, prov, out, resume);
         return Main.OK;
     }
 

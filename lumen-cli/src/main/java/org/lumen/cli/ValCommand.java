@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.lumen.core.LumenException;
+import org.lumen.nn.detect.Detector;
 import org.lumen.core.data.ImageFolder;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ClassificationReport;
@@ -17,14 +18,18 @@ import picocli.CommandLine.Option;
 @Command(name = "val", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a model on a dataset split. Writes OUT/metrics.json (accuracy, macro and per-class",
             "precision, recall, F1, specificity, ROC AUC, average precision, confusion matrix; scikit-learn's",
-            "definitions), OUT/predictions.csv, and ROC, PR and confusion-matrix plots. OUT is replaced whole."},
+            "definitions), OUT/predictions.csv, and ROC, PR and confusion-matrix plots. OUT is replaced whole.",
+            "For a detector: OUT/metrics.json (COCO statistics, mAP50, completeness and purity at --iou and --conf,",
+            "per-class AP, confusion matrix with background, ms per image), detections.json and ground_truth.json",
+            "(COCO; lumen coco-eval on them gives the same statistics), PR, F1 and confusion-matrix plots."},
         footer = {"", "Examples:", "  lumen val --model runs/clumps/best --data survey/classify",
-            "  lumen val --model runs/clumps/best --data survey/classify --split test --out runs/clumps/test"})
+            "  lumen val --model runs/clumps/best --data survey/classify --split test --out runs/clumps/test",
+            "  lumen val --model runs/det/best --data survey/detect --split test --iou 0.5 --conf 0.3"})
 final class ValCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M", description = "Model directory.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "D", description = "ImageFolder root.")
+    @Option(names = "--data", required = true, paramLabel = "D", description = "ImageFolder root (classifiers) or detection dataset (data.yaml or COCO folder).")
     Path data;
 
     @Option(names = "--split", defaultValue = "val", description = "val or test (default: ${DEFAULT-VALUE}).")
@@ -36,6 +41,15 @@ final class ValCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "OUT", description = "Output folder (default: <model>/../val-<split>).")
     Path out;
 
+    @Option(names = "--conf", paramLabel = "C", description = "Detectors: confidence for completeness, purity and the confusion matrix (default: the detector's, e.g. 0.25).")
+    Double conf;
+
+    @Option(names = "--iou", defaultValue = "0.5", paramLabel = "T", description = "Detectors: IoU at which a detection matches an object (default: ${DEFAULT-VALUE}).")
+    double iou;
+
+    @Option(names = "--agnostic", description = "Detectors: completeness and purity ignore classes.")
+    boolean agnostic;
+
     @Override
     public Integer call() throws IOException {
         if (!List.of("val", "test", "train").contains(split)) {
@@ -45,6 +59,10 @@ final class ValCommand implements Callable<Integer> {
             throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
         }
         Path target = out != null ? out : model.toAbsolutePath().getParent().resolve("val-" + split);
+        if (Detector.info(model).task().equals("detect")) {
+            DetectCli.val(model, data, split, batch, conf, iou, agnostic, target);
+            return Main.OK;
+        }
         try (Classifier m = Classifier.load(model)) {
             ImageFolder folder = ImageFolder.open(data, split);
             if (!folder.classes().equals(m.classNames())) {

@@ -1,0 +1,79 @@
+package org.lumen.core.image;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Locale;
+import org.lumen.core.metrics.detection.Boxes;
+
+/**
+ * Boxes drawn over their image, for people: one colour per class, a label {@code class 0.87} above each
+ * detection, ground truth (if given) in thin white. Small images are drawn enlarged (to at least 256 pixels on
+ * the short side) so that labels stay legible.
+ */
+public final class BoxOverlay {
+    private static final Color[] PALETTE = {new Color(0xe6194b), new Color(0x3cb44b), new Color(0xffe119),
+        new Color(0x4363d8), new Color(0xf58231), new Color(0x911eb4), new Color(0x46f0f0), new Color(0xf032e6)};
+
+    private BoxOverlay() {}
+
+    /**
+     * @param image values in [0, 1] (see {@link ImageOps#toRgb8})
+     * @param detections boxes in the image's pixels, with scores; labels index {@code classNames}
+     * @param truth ground truth in the image's pixels, or null
+     */
+    public static BufferedImage render(Image image, Boxes detections, Boxes truth, List<String> classNames) {
+        BufferedImage base = ImageOps.toRgb8(image);
+        double scale = Math.max(1, Math.ceil(256.0 / Math.min(image.width(), image.height())));
+        int w = (int) (image.width() * scale);
+        int h = (int) (image.height() * scale);
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.drawImage(base, 0, 0, w, h, null);
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            if (truth != null) {
+                g.setColor(Color.WHITE);
+                g.setStroke(new BasicStroke(1f));
+                for (int i = 0; i < truth.size(); i++) {
+                    rect(g, truth.xyxy(), i, scale);
+                }
+            }
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+            FontMetrics fm = g.getFontMetrics();
+            g.setStroke(new BasicStroke(2f));
+            for (int i = 0; i < detections.size(); i++) {
+                Color c = PALETTE[detections.labels()[i] % PALETTE.length];
+                g.setColor(c);
+                rect(g, detections.xyxy(), i, scale);
+                String name = detections.labels()[i] < classNames.size() ? classNames.get(detections.labels()[i])
+                        : Integer.toString(detections.labels()[i]);
+                String label = detections.scores() == null ? name
+                        : String.format(Locale.ROOT, "%s %.2f", name, detections.scores()[i]);
+                int x = (int) Math.round(detections.xyxy()[4 * i] * scale);
+                int y = Math.max(fm.getAscent(), (int) Math.round(detections.xyxy()[4 * i + 1] * scale) - 2);
+                g.fillRect(x, y - fm.getAscent(), fm.stringWidth(label) + 2, fm.getHeight());
+                g.setColor(Color.BLACK);
+                g.drawString(label, x + 1, y);
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    private static void rect(Graphics2D g, double[] b, int i, double scale) {
+        int x1 = (int) Math.round(b[4 * i] * scale);
+        int y1 = (int) Math.round(b[4 * i + 1] * scale);
+        int x2 = (int) Math.round(b[4 * i + 2] * scale);
+        int y2 = (int) Math.round(b[4 * i + 3] * scale);
+        g.drawRect(x1, y1, Math.max(1, x2 - x1), Math.max(1, y2 - y1));
+    }
+}
