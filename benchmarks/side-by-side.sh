@@ -6,6 +6,7 @@
 #   benchmarks/side-by-side.sh                 # 3 rounds of each
 #   ROUNDS=5 THREADS=2 benchmarks/side-by-side.sh
 #   MODES=infer benchmarks/side-by-side.sh     # only one of infer, train
+#   MODES="gradcam fwdbwd" benchmarks/side-by-side.sh   # Grad-CAM (batch 16) and its yardstick
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"

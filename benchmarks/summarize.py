@@ -28,13 +28,19 @@ def main():
         ratio = sides["lumen"]["median_ms"] / sides["pytorch"]["median_ms"]
         best_ratio = sides["lumen"]["best_ms"] / sides["pytorch"]["best_ms"]
         summary["modes"][mode] = dict(sides, ratio_median=round(ratio, 3), ratio_best=round(best_ratio, 3))
-        what = "ms/image" if mode == "infer" else "ms/step"
+        what = {"infer": "ms/image", "train": "ms/step"}.get(mode, "ms/batch")
         for side in ("lumen", "pytorch"):
             s = sides[side]
             per = s["median_ms_per_image"] if mode == "infer" else s["median_ms"]
             best = s["best_ms"] / s["batch"] if mode == "infer" else s["best_ms"]
             rows.append((mode, side, "%.1f %s" % (per, what), "%.1f" % best, str(s["runs"])))
         rows.append((mode, "ratio", "%.3f" % ratio, "%.3f" % best_ratio, ""))
+    m = summary["modes"]
+    if "gradcam" in m and "fwdbwd" in m:
+        for side in ("lumen", "pytorch"):
+            r = m["gradcam"][side]["median_ms"] / m["fwdbwd"][side]["median_ms"]
+            summary["gradcam_over_fwdbwd_" + side] = round(r, 3)
+            rows.append(("gradcam/fwdbwd", side, "%.3f" % r, "", ""))
     with open(os.path.join(out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")

@@ -1,8 +1,11 @@
 package org.lumen.benchmarks;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -10,6 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.explain.Cam;
 import org.lumen.nn.train.AdamW;
 import org.lumen.nn.train.Optimizer;
 import org.lumen.nn.train.Trainer;
@@ -19,7 +23,7 @@ import org.lumen.nn.train.Trainer;
  * takes the same arguments and prints the same JSON keys.
  *
  * <pre>
- * SideBySide infer|train [--arch resnet18] [--imgsz 224] [--batch 8] [--threads 2] [--warmup 3] [--iters 15]
+ * SideBySide infer|train|gradcam|fwdbwd [--arch resnet18] [--imgsz 224] [--batch 8] [--threads 2] [--warmup 3] [--iters 15]
  * </pre>
  *
  * <ul>
@@ -27,6 +31,10 @@ import org.lumen.nn.train.Trainer;
  *       the copy into native memory and the copy of the logits back are timed too.</li>
  *   <li>{@code train}: {@link Trainer#step} (zero grad, forward in train mode, cross-entropy, backward, AdamW
  *       step), the code {@code lumen train} runs per batch.</li>
+ *   <li>{@code gradcam}: {@link Cam} Grad-CAM on {@code --layer} (default layer4) for each image's top class,
+ *       maps resized to the input, as {@code lumen explain} runs it.</li>
+ *   <li>{@code fwdbwd}: the yardstick for {@code gradcam}: an eval-mode forward and the backward of one logit per
+ *       image down to the input, parameter gradients off.</li>
  * </ul>
  * Prints one JSON line: every timed iteration in ms, their median, and the median per image.
  */
@@ -34,15 +42,15 @@ public final class SideBySide {
     private SideBySide() {}
 
     public static void main(String[] args) {
-        if (args.length < 1 || !(args[0].equals("infer") || args[0].equals("train"))) {
-            System.err.println("usage: SideBySide infer|train [--arch A] [--imgsz S] [--batch B] [--threads T]"
+        if (args.length < 1 || !java.util.List.of("infer", "train", "gradcam", "fwdbwd").contains(args[0])) {
+            System.err.println("usage: SideBySide infer|train|gradcam|fwdbwd [--arch A] [--imgsz S] [--batch B] [--threads T]"
                     + " [--warmup W] [--iters N]");
             System.exit(2);
         }
         String mode = args[0];
         Map<String, String> o = new HashMap<>(Map.of("--arch", "resnet18", "--imgsz", "224", "--batch",
                 mode.equals("infer") ? "8" : "16", "--threads", "2", "--warmup", "3", "--iters",
-                mode.equals("infer") ? "15" : "10"));
+                mode.equals("train") ? "10" : "15", "--layer", "layer4"));
         for (int i = 1; i + 1 < args.length; i += 2) {
             if (!o.containsKey(args[i])) {
                 System.err.println("unknown option " + args[i]);
@@ -77,6 +85,40 @@ public final class SideBySide {
                 for (int i = 0; i < warmup + iters; i++) {
                     long t0 = System.nanoTime();
                     model.logits(x, batch);
+                    record(ms, i - warmup, t0);
+                }
+            } else if (mode.equals("gradcam")) {
+                Cam cam = Cam.builder().setModel(model.net()).setMethod("gradcam").optLayers(o.get("--layer")).build();
+                for (int i = 0; i < warmup + iters; i++) {
+                    long t0 = System.nanoTime();
+                    try (NDManager scope = model.manager().newSubManager()) {
+                        cam.explain(scope.create(x, new Shape(batch, 3, imgsz, imgsz)));
+                    }
+                    record(ms, i - warmup, t0);
+                }
+            } else if (mode.equals("fwdbwd")) {
+                // what any gradient explanation needs at least: an eval-mode forward and the backward of the
+                // target logits down to the input, parameter gradients off (as the explainers run)
+                model.net().train(false);
+                for (var p : model.net().stateDict().values()) {
+                    p.value().setRequiresGradient(false);
+                }
+                for (int i = 0; i < warmup + iters; i++) {
+                    long t0 = System.nanoTime();
+                    try (NDManager scope = model.manager().newSubManager()) {
+                        NDArray in = scope.create(x, new Shape(batch, 3, imgsz, imgsz));
+                        in.setRequiresGradient(true);
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray logits = model.net().apply(in);
+                            float[] hot = new float[batch * 1000];
+                            for (int b = 0; b < batch; b++) {
+                                hot[b * 1000 + (int) y[b]] = 1;
+                            }
+                            NDArray oneHot = scope.create(hot, new Shape(batch, 1000));
+                            gc.backward(logits.mul(oneHot).sum());
+                        }
+                        in.getGradient().toFloatArray();
+                    }
                     record(ms, i - warmup, t0);
                 }
             } else {
