@@ -63,6 +63,19 @@ public abstract class Backbone extends Module {
         return List.copyOf(out);
     }
 
+    /** The top-level child that holds the classification head ({@code fc}, {@code classifier}). */
+    public final String headChild() {
+        return headPrefix().substring(0, headPrefix().indexOf('.'));
+    }
+
+    /**
+     * Replaces {@link #headChild()} with an identity, for use as an encoder: the head's parameters leave the
+     * state dict and the forward pass ends with the pooled features. Call before {@code initialize}.
+     */
+    public final void dropHead() {
+        replace(headChild(), org.lumen.nn.layers.Lambda.identity());
+    }
+
     /** The layer Grad-CAM explains by default: the last spatial block ({@code layer4} for ResNet). */
     public abstract String defaultCamLayer();
 }
