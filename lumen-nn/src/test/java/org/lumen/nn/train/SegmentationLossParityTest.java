@@ -77,7 +77,7 @@ class SegmentationLossParityTest {
                     out["grad_" + name] = (x.grad if x.grad is not None else xb.grad).clone()
                 save_safetensors(os.path.join(d, "ref.safetensors"), out)
                 """, dir.toString());
-        ref = TrainStepParityTest.readAll(dir.resolve("ref.safetensors"));
+        ref = Parity.readAll(dir.resolve("ref.safetensors"));
     }
 
     private void check(String name, boolean binary, Function<NDArray[], NDArray> loss) {

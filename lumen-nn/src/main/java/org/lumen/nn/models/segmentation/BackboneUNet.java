@@ -13,7 +13,7 @@ import org.lumen.nn.module.Module;
 /**
  * A U-Net whose encoder is a Lumen {@link Backbone} without its head, so a torchvision classifier's weights
  * (ImageNet or one's own) start the encoder: the model's state dict is the backbone's under {@code encoder.}
- * (minus the head), then {@code decoder.<i>} double convolutions, {@code final} and {@code outc}.
+ * (minus the head: {@link Backbone#dropHead}), then {@code decoder.<i>} double convolutions, {@code final} and {@code outc}.
  *
  * <p>Skip connections come from the backbone's {@link Backbone#stages()}: at each output stride the encoder
  * reaches (2, 4, ..., 32 for ResNet), the last stage at that stride. From the deepest, the decoder upsamples
@@ -101,24 +101,41 @@ public final class BackboneUNet extends SegmentationModel {
         return out;
     }
 
-    /** Runs {@code b} on {@code x}, returning the outputs of the modules at {@code paths} (null if not run). */
+    /**
+     * Runs {@code b} on {@code x} up to the module at the last of {@code paths}, returning the outputs of the
+     * modules at {@code paths}. The forward pass is cut there (the head is never run, and its weights, which
+     * {@link Backbone#dropHead} took out of the state dict, are never allocated).
+     */
     private static NDArray[] run(Backbone b, List<String> paths, NDArray x) {
         NDArray[] out = new NDArray[paths.size()];
         for (int i = 0; i < paths.size(); i++) {
             int k = i;
+            boolean last = i == paths.size() - 1;
             b.find(paths.get(i)).setOutputHook(a -> {
                 out[k] = a;
+                if (last) {
+                    throw new EncoderDone();
+                }
                 return a;
             });
         }
         try {
             b.apply(x);
+            throw new IllegalStateException(b.arch() + ": " + paths.get(paths.size() - 1) + " was never run");
+        } catch (EncoderDone done) {
+            return out;
         } finally {
             for (String p : paths) {
                 b.find(p).setOutputHook(null);
             }
         }
-        return out;
+    }
+
+    /** Ends the encoder's forward pass at the deepest skip connection; carries nothing, costs no stack trace. */
+    private static final class EncoderDone extends RuntimeException {
+        EncoderDone() {
+            super(null, null, false, false);
+        }
     }
 
     public Backbone encoder() {
@@ -130,9 +147,14 @@ public final class BackboneUNet extends SegmentationModel {
         return skipPaths;
     }
 
+    /** The encoder's outputs at {@link #skipPaths()}, shallowest first. */
+    public NDArray[] features(NDArray x) {
+        return run(encoder, skipPaths, x);
+    }
+
     @Override
     protected NDArray forward(NDArray x) {
-        NDArray[] f = run(encoder, skipPaths, x);
+        NDArray[] f = features(x);
         NDArray y = f[f.length - 1];
         for (int j = f.length - 2; j >= 0; j--) {
             y = decoder[j].apply(UNet.upAndConcat(y, f[j]));
