@@ -12,6 +12,13 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.ImageFolder;
+import org.lumen.core.data.MaskFolder;
+import org.lumen.core.image.Image;
+import org.lumen.core.image.ImageDecoder;
+import org.lumen.core.io.AtomicFiles;
+import org.lumen.nn.segment.Segmenter;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.classify.Preprocess;
@@ -20,14 +27,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lumen predict}: classify images (files, or folders searched recursively). */
+/** {@code lumen predict}: classify or segment images (files, or folders searched recursively). */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Classify images. IMAGE may be a file or a folder (searched recursively, sorted).",
             "--json prints one JSON object per image: {\"image\", \"logits\", \"probabilities\",",
-            "\"top\": [{\"index\", \"class\", \"probability\"}]}; otherwise one line per image."},
+            "\"top\": [{\"index\", \"class\", \"probability\"}]}; otherwise one line per image.",
+            "A segmentation model writes OUT/<stem>.png per image (8-bit grey, pixel = class index, at the image's",
+            "own size: logits resized bilinearly, then arg-max); OUT must be new or empty and appears whole.",
+            "--json then prints {\"image\", \"mask\", \"fractions\": {class: share of pixels}} per image."},
         footer = {"", "Examples:", "  lumen predict --model runs/clumps/best survey/classify/test/clumpy/galaxy_00003.png",
             "  lumen predict --model runs/clumps/best --json survey/classify/test",
-            "  lumen predict --arch resnet18 --weights resnet18.safetensors --classes 1000 --top 5 cat.jpg"})
+            "  lumen predict --arch resnet18 --weights resnet18.safetensors --classes 1000 --top 5 cat.jpg",
+            "  lumen predict --model runs/seg/best --out masks survey/segment/images/test"})
 final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -40,6 +51,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "16", paramLabel = "B", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--out", paramLabel = "OUT", description = "Folder for the mask PNGs of a segmentation model (new or empty).")
+    Path out;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
     List<Path> inputs;
@@ -55,6 +69,14 @@ final class PredictCommand implements Callable<Integer> {
             throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
         }
         List<Path> files = expand(inputs);
+        try (Segmenter segmenter = modelOptions.openSegmenter()) {
+            if (segmenter != null) {
+                return segment(segmenter, files);
+            }
+        }
+        if (out != null) {
+            throw new LumenException("--out", "is for segmentation models; a classifier prints its predictions");
+        }
         try (Classifier model = modelOptions.open()) {
             ModelInfo info = model.info();
             int per = info.channels() * info.imgsz() * info.imgsz();
@@ -76,6 +98,67 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return Main.OK;
+    }
+
+    private int segment(Segmenter model, List<Path> files) throws IOException {
+        if (out == null) {
+            throw new LumenException("--out", "a segmentation model writes one mask PNG per image: give --out DIR");
+        }
+        if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
+            throw new LumenException(out, "exists and is not an empty folder; choose a new --out");
+        }
+        java.util.Map<String, Path> byStem = new java.util.LinkedHashMap<>();
+        for (Path f : files) {
+            Path other = byStem.put(MaskFolder.Sample.stemOf(f), f);
+            if (other != null) {
+                throw new LumenException(f, "has the same file stem as " + other + "; their masks would collide in " + out);
+            }
+        }
+        ModelInfo info = model.info();
+        List<String> lines = new ArrayList<>();
+        AtomicFiles.writeFolder(out, tmp -> {
+            for (Map.Entry<String, Path> e : byStem.entrySet()) {
+                Image img = ImageDecoder.read(e.getValue());
+                float[] x = Preprocess.fit(img, info.imgsz(), info.channels()).data().clone();
+                Preprocess.normalise(x, info.channels(), info.imgsz(), info.mean(), info.std());
+                byte[] mask = model.predict(x, img.height(), img.width());
+                Path file = tmp.resolve(e.getKey() + ".png");
+                ImageIO.write(MaskFolder.maskImage(mask, img.width(), img.height()), "png", file.toFile());
+                lines.add(segmentLine(e.getValue(), out.resolve(e.getKey() + ".png"), mask, info));
+            }
+        });
+        lines.forEach(System.out::println);
+        return Main.OK;
+    }
+
+    private String segmentLine(Path image, Path mask, byte[] classes, ModelInfo info) throws IOException {
+        int k = Math.max(2, info.numClasses());
+        long[] counts = new long[k];
+        for (byte c : classes) {
+            counts[c]++;
+        }
+        List<String> names = info.numClasses() == 1 ? List.of("background", info.classNames().get(0)) : info.classNames();
+        if (json) {
+            ObjectNode o = mapper.createObjectNode();
+            o.put("image", image.toString());
+            o.put("mask", mask.toString());
+            ObjectNode f = o.putObject("fractions");
+            for (int c = 0; c < k; c++) {
+                f.put(names.get(c), counts[c] / (double) classes.length);
+            }
+            return mapper.writeValueAsString(o);
+        }
+        StringBuilder sb = new StringBuilder(image.toString()).append(" -> ").append(mask).append(':');
+        for (int c = 1; c < k; c++) {
+            sb.append(String.format(java.util.Locale.ROOT, " %s %.1f%%", names.get(c), 100.0 * counts[c] / classes.length));
+        }
+        return sb.toString();
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
     }
 
     private String jsonLine(Path file, float[] logits, float[] probs, ModelInfo info) throws IOException {

@@ -35,10 +35,11 @@ public final class MaskFolder {
     /** One image and its mask. */
     public record Sample(Path image, Path mask) {
         public String stem() {
-            return stem(image);
+            return stemOf(image);
         }
 
-        static String stem(Path p) {
+        /** A file's name without its last extension. */
+        public static String stemOf(Path p) {
             String n = p.getFileName().toString();
             int dot = n.lastIndexOf('.');
             return dot > 0 ? n.substring(0, dot) : n;
@@ -102,13 +103,13 @@ public final class MaskFolder {
         }
         Map<String, Path> maskByStem = new LinkedHashMap<>();
         for (Path m : list(masks)) {
-            maskByStem.put(Sample.stem(m), m);
+            maskByStem.put(Sample.stemOf(m), m);
         }
         Faults faults = new Faults(root);
         List<Sample> samples = new ArrayList<>();
         Map<String, Path> seen = new LinkedHashMap<>();
         for (Path img : list(images)) {
-            String stem = Sample.stem(img);
+            String stem = Sample.stemOf(img);
             Path mask = maskByStem.remove(stem);
             if (seen.put(stem, img) != null) {
                 faults.add(root.relativize(img).toString(), "another image has the same stem " + stem);
@@ -191,6 +192,14 @@ public final class MaskFolder {
             }
             throw new LumenException(mask, "cannot read mask: " + e.getMessage());
         }
+    }
+
+    /** A class mask as an 8-bit grey image whose pixel values are the class indices (the file format read here). */
+    public static java.awt.image.BufferedImage maskImage(byte[] mask, int width, int height) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        img.getRaster().setDataElements(0, 0, width, height, mask);
+        return img;
     }
 
     public Path root() {

@@ -74,8 +74,6 @@ public final class SurveyMasks {
 
     /** A class mask as an 8-bit grey image whose values are the class indices. */
     public static BufferedImage toImage(byte[] mask, int size) {
-        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
-        img.getRaster().setDataElements(0, 0, size, size, mask);
-        return img;
+        return org.lumen.core.data.MaskFolder.maskImage(mask, size, size);
     }
 }

@@ -23,7 +23,7 @@ import org.lumen.nn.weights.Weights;
  * <p>A model directory holds {@code model.json} and {@code weights.safetensors} (torchvision names, float32);
  * {@link #save} replaces a directory atomically, so a crash never leaves a half-written model.
  */
-public final class Classifier implements AutoCloseable {
+public final class Classifier implements AutoCloseable, org.lumen.nn.train.SavedModel {
     public static final String MODEL_JSON = "model.json";
     public static final String WEIGHTS = "weights.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -98,6 +98,7 @@ public final class Classifier implements AutoCloseable {
     }
 
     /** Writes {@code dir} (model.json + weights.safetensors, plus whatever {@code extra} adds) atomically. */
+    @Override
     public void save(Path dir, AtomicFiles.FolderWriter extra) throws IOException {
         AtomicFiles.writeFolder(dir, tmp -> {
             Files.writeString(tmp.resolve(MODEL_JSON), JSON.writeValueAsString(info.toJson()) + "\n");

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lumen.core.LumenException;
-import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.weights.SafeTensors;
 import org.lumen.nn.weights.SafeTensorsWriter;
 
@@ -44,11 +43,11 @@ public final class Checkpoints {
         return run.resolve("last");
     }
 
-    void saveBest(Classifier model, TrainState state) throws IOException {
+    void saveBest(SavedModel model, TrainState state) throws IOException {
         model.save(best(), dir -> writeState(dir, state));
     }
 
-    void saveLast(Classifier model, TrainState state, Optimizer opt) throws IOException {
+    void saveLast(SavedModel model, TrainState state, Optimizer opt) throws IOException {
         model.save(last(), dir -> {
             writeState(dir, state);
             Map<String, NDArray> buffers = new LinkedHashMap<>(opt.state());

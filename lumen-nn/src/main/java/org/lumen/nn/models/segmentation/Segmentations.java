@@ -31,6 +31,29 @@ public final class Segmentations {
         return arch.equals("unet") || arch.startsWith(BACKBONE_PREFIX);
     }
 
+    /** Checks the name alone (cheap: builds nothing), with the message {@link #create} would give. */
+    public static void check(String arch) {
+        Matcher m = CLASSIC.matcher(arch);
+        if (m.matches()) {
+            int width = m.group(1) == null ? 64 : Integer.parseInt(m.group(1));
+            int depth = m.group(2) == null ? 4 : Integer.parseInt(m.group(2));
+            if (width < 1 || width > 256 || depth < 1 || depth > 8) {
+                throw new LumenException("--arch", "'" + arch + "': width must be 1 to 256 and depth 1 to 8");
+            }
+            return;
+        }
+        if (arch.startsWith(BACKBONE_PREFIX) && Backbones.names().contains(arch.substring(BACKBONE_PREFIX.length()))) {
+            return;
+        }
+        throw unknown(arch);
+    }
+
+    private static LumenException unknown(String arch) {
+        return new LumenException("--arch", "unknown segmentation architecture '" + arch + "'"
+                + Backbones.suggest(arch, names()) + " (unet, unet-w<W>-d<D>, or unet-<backbone> with a backbone"
+                + " of: " + String.join(", ", Backbones.names()) + ")");
+    }
+
     /**
      * Builds {@code arch}; parameters are not allocated yet.
      *
@@ -43,23 +66,13 @@ public final class Segmentations {
         if (inChannels < 1) {
             throw new LumenException("--channels", "needs at least 1 channel, got " + inChannels);
         }
+        check(arch);
         Matcher m = CLASSIC.matcher(arch);
         if (m.matches()) {
             int width = m.group(1) == null ? 64 : Integer.parseInt(m.group(1));
             int depth = m.group(2) == null ? 4 : Integer.parseInt(m.group(2));
-            if (width < 1 || width > 256 || depth < 1 || depth > 8) {
-                throw new LumenException("--arch", "'" + arch + "': width must be 1 to 256 and depth 1 to 8");
-            }
             return new UNet(arch, numClasses, inChannels, width, depth);
         }
-        if (arch.startsWith(BACKBONE_PREFIX)) {
-            String backbone = arch.substring(BACKBONE_PREFIX.length());
-            if (Backbones.names().contains(backbone)) {
-                return BackboneUNet.create(arch, backbone, numClasses, inChannels);
-            }
-        }
-        throw new LumenException("--arch", "unknown segmentation architecture '" + arch + "'"
-                + Backbones.suggest(arch, names()) + " (unet, unet-w<W>-d<D>, or unet-<backbone> with a backbone"
-                + " of: " + String.join(", ", Backbones.names()) + ")");
+        return BackboneUNet.create(arch, arch.substring(BACKBONE_PREFIX.length()), numClasses, inChannels);
     }
 }

@@ -1,0 +1,11 @@
+package org.lumen.nn.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.lumen.core.io.AtomicFiles;
+
+/** A model that {@link Checkpoints} can write: a model directory, replaced atomically. */
+public interface SavedModel {
+    /** Writes {@code dir} (model.json + weights.safetensors, plus whatever {@code extra} adds) atomically. */
+    void save(Path dir, AtomicFiles.FolderWriter extra) throws IOException;
+}
