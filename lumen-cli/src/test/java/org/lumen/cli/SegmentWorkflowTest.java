@@ -162,4 +162,23 @@ class SegmentWorkflowTest {
                 "--loss", "--task segment");
         assertFalse(Files.exists(out));
     }
+
+    @Test
+    void aClassifiersWeightsStartABackboneEncoder() throws IOException {
+        Path classifier = TestModels.save(dir.resolve("resnet18"), List.of("a", "b"));
+        Path out = dir.resolve("transfer");
+        Cli.Result r = Cli.run("train", "--task", "segment", "--data", data, "--arch", "unet-resnet18", "--weights",
+                classifier.resolve("weights.safetensors"), "--channels", 1, "--imgsz", 32, "--epochs", 1, "--batch", 8,
+                "--freeze", 2, "--loss", "focal+dice", "--out", out);
+        assertEquals(0, r.exit(), r::toString);
+        JsonNode model = new ObjectMapper().readTree(out.resolve("best/model.json").toFile());
+        assertEquals("unet-resnet18", model.get("arch").asText());
+        assertEquals(1, model.get("channels").asInt());
+        // a classic U-Net has no encoder to take them
+        Path none = dir.resolve("none");
+        Cli.assertBadInput(Cli.run(train(none, "--weights", classifier.resolve("weights.safetensors"))), "--weights",
+                "unet-resnet18");
+        Cli.assertBadInput(Cli.run(train(none, "--freeze", 9)), "--freeze", "at most 3");
+        assertFalse(Files.exists(none));
+    }
 }

@@ -82,6 +82,7 @@ public final class SegmentationTraining {
         Segmenter model = resume ? resumable(checkpoints.last(), info)
                 : weights != null ? Segmenter.transfer(info, weights, config.seed()) : Segmenter.create(info, config.seed());
         try (model) {
+            SegmentationTrainer.freeze(model.net(), config.freeze()); // refuses a bad --freeze before any file is written
             ResultsCsv results = ResultsCsv.open(run.resolve("results.csv"), columns());
             if (results.lastEpoch() == state.epoch() - 1 && !state.row().isEmpty()) {
                 results.append(state.epoch(), state.row());

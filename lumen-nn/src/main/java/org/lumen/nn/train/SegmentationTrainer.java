@@ -123,7 +123,7 @@ public final class SegmentationTrainer {
     }
 
     /** Freezes the first {@code n} encoder stages; the decoder always trains. */
-    static void freeze(SegmentationModel net, int n) {
+    public static void freeze(SegmentationModel net, int n) {
         List<String> stages = net.encoderStages();
         if (n > stages.size()) {
             throw new LumenException("--freeze", "must be at most " + stages.size() + " for " + net.arch()
