@@ -69,8 +69,10 @@ public abstract class Backbone extends Module {
     }
 
     /**
-     * Replaces {@link #headChild()} with an identity, for use as an encoder: the head's parameters leave the
-     * state dict and the forward pass ends with the pooled features. Call before {@code initialize}.
+     * Replaces {@link #headChild()} with an identity in the module tree, for use as an encoder: the head's
+     * parameters leave the state dict and are never allocated. Call before {@code initialize}. The subclass's
+     * {@link #forward} still calls its head, so a backbone without one must only be run up to a stage before it,
+     * as {@code BackboneUNet} does (it ends the pass at its deepest skip connection).
      */
     public final void dropHead() {
         replace(headChild(), org.lumen.nn.layers.Lambda.identity());
