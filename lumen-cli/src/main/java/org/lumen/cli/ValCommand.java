@@ -38,6 +38,9 @@ final class ValCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "D", description = "ImageFolder root (classification) or mask dataset root (segmentation).")
     Path data;
 
+    @Option(names = "--task", description = "classify or segment; optional, the model's model.json says which (a mismatch is refused).")
+    String task;
+
     @Option(names = "--split", defaultValue = "val", description = "val or test (default: ${DEFAULT-VALUE}).")
     String split;
 
@@ -56,7 +59,11 @@ final class ValCommand implements Callable<Integer> {
             throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
         }
         Path target = out != null ? out : model.toAbsolutePath().getParent().resolve("val-" + split);
-        if (Segmenter.task(model).equals(Segmenter.TASK)) {
+        String modelTask = Segmenter.task(model);
+        if (task != null && !task.equals(modelTask)) {
+            throw new LumenException("--task", "is " + task + " but " + model + " is a '" + modelTask + "' model");
+        }
+        if (modelTask.equals(Segmenter.TASK)) {
             return segment(target);
         }
         try (Classifier m = Classifier.load(model)) {

@@ -69,7 +69,8 @@ class SegmentWorkflowTest {
     @Test
     void valWritesMetricsPerImageRowsAndAPlot() throws IOException {
         Path out = dir.resolve("val");
-        Cli.Result r = Cli.run("val", "--model", run.resolve("best"), "--data", data, "--split", "test", "--out", out);
+        Cli.Result r = Cli.run("val", "--task", "segment", "--model", run.resolve("best"), "--data", data, "--split", "test",
+                "--out", out);
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("dice_foreground"), r::toString);
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
@@ -91,6 +92,8 @@ class SegmentWorkflowTest {
         assertEquals(m.get("images").asInt() + 1, csv.size());
         BufferedImage plot = ImageIO.read(out.resolve("predictions.png").toFile());
         assertTrue(plot.getWidth() > 128, "plot " + plot.getWidth());
+        Cli.assertBadInput(Cli.run("val", "--task", "classify", "--model", run.resolve("best"), "--data", data,
+                "--out", dir.resolve("val2")), "--task", "'segment' model");
     }
 
     @Test

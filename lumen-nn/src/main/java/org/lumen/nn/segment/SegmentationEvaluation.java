@@ -11,8 +11,9 @@ import org.lumen.nn.classify.Preprocess;
 import org.lumen.nn.train.SegmentationLoss;
 
 /**
- * A segmentation model's predictions on a prepared split, at the model's input size: the mean loss per
- * pixel-averaged batch term (weighted by images), the metrics, and each image's predicted classes.
+ * A segmentation model's predictions on a prepared split, at the model's input size: the loss (each batch's
+ * value weighted by its image count; without class weights, so runs with and without them compare), the
+ * metrics, and each image's predicted classes.
  *
  * @param predicted per image, row-major class indices at imgsz
  */
