@@ -20,7 +20,7 @@ import org.lumen.nn.module.Module;
  * (bilinear, to the skip's exact size), concatenates the skip and applies a double 3x3 convolution with as many
  * channels as the skip has (between 16 and 256); a last block at full resolution also sees the input image, and a
  * 1x1 convolution gives the logits. Stage widths and strides are measured once, at construction, by running
- * the bare backbone on a 64 x 64 input.
+ * the bare backbone (zero weights) on a 64 x 64 input.
  */
 public final class BackboneUNet extends SegmentationModel {
     /** Narrowest and widest decoder block. */
@@ -59,7 +59,9 @@ public final class BackboneUNet extends SegmentationModel {
         List<String> paths = new ArrayList<>();
         List<Integer> channels = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager()) {
-            probe.initialize(m, 0);
+            for (org.lumen.nn.module.Parameter p : probe.stateDict().values()) {
+                p.setValue(m.zeros(p.shape(), p.dataType())); // only shapes matter here: no random draws
+            }
             probe.train(false);
             List<String> candidates = candidates(probe);
             NDArray[] out = run(probe, candidates, m.zeros(new Shape(1, inChannels, PROBE, PROBE)));
