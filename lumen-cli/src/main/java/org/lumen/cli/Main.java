@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:", "  lumen demo", "  lumen synth galaxies --out survey",
             "  lumen train --task classify --data survey/classify --arch resnet18 --epochs 5 --out runs/clumps",
             "  lumen val --model runs/clumps/best --data survey/classify --split test --out runs/clumps/test",
-            "  lumen predict --model runs/clumps/best --json survey/classify/test/clumpy"})
+            "  lumen predict --model runs/clumps/best --json survey/classify/test/clumpy",
+            "  lumen train --task segment --data survey/segment --arch unet-w16-d4 --imgsz 64 --epochs 12 --out runs/seg"})
 public final class Main {
     public static final int OK = 0;
     public static final int INTERNAL = 1;

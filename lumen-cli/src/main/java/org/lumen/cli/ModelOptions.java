@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import org.lumen.core.LumenException;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.models.segmentation.Segmentations;
+import org.lumen.nn.segment.Segmenter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -87,6 +89,35 @@ final class ModelOptions {
         ModelInfo info = new ModelInfo("classify", b.arch, ModelInfo.anonymousClasses(b.classes),
                 checkSize(imgsz == null ? 224 : imgsz), b.channels, norm[0], norm[1], null);
         return Classifier.fromWeights(info, b.weights);
+    }
+
+    /** The segmentation model the options name, or null when they name a classifier; the caller closes it. */
+    Segmenter openSegmenter() {
+        if (source.model != null) {
+            if (!Segmenter.task(source.model).equals(Segmenter.TASK)) {
+                return null;
+            }
+            Segmenter s = Segmenter.load(source.model);
+            if (imgsz == null || imgsz == s.info().imgsz()) {
+                return s;
+            }
+            ModelInfo i = s.info();
+            ModelInfo resized = new ModelInfo(i.task(), i.arch(), i.classNames(), checkSize(imgsz), i.channels(), i.mean(),
+                    i.std(), i.provenance());
+            s.close();
+            return Segmenter.fromWeights(resized, source.model.resolve(Classifier.WEIGHTS));
+        }
+        Bare b = source.bare;
+        if (!Segmentations.isSegmentation(b.arch)) {
+            return null;
+        }
+        if (!Files.isRegularFile(b.weights)) {
+            throw new LumenException(b.weights, "no such file");
+        }
+        float[][] norm = ModelInfo.defaultNormalisation(b.channels);
+        ModelInfo info = new ModelInfo(Segmenter.TASK, b.arch, ModelInfo.anonymousClasses(b.classes),
+                checkSize(imgsz == null ? 224 : imgsz), b.channels, norm[0], norm[1], null);
+        return Segmenter.fromWeights(info, b.weights);
     }
 
     private static int checkSize(int s) {

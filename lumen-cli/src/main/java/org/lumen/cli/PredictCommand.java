@@ -13,6 +13,13 @@ import java.util.stream.Stream;
 import org.lumen.core.LumenException;
 import org.lumen.nn.detect.Detector;
 import org.lumen.core.data.ImageFolder;
+import org.lumen.core.data.MaskFolder;
+import org.lumen.core.image.Image;
+import org.lumen.core.image.ImageDecoder;
+import org.lumen.core.io.AtomicFiles;
+import org.lumen.nn.segment.Segmenter;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.classify.Preprocess;
@@ -21,17 +28,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lumen predict}: classify images (files, or folders searched recursively). */
+/** {@code lumen predict}: classify, detect or segment images (files, or folders searched recursively). */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify images, or detect objects in them. IMAGE may be a file or a folder (searched",
-            "recursively, sorted). --json prints one JSON object per image: for a classifier {\"image\", \"logits\",",
-            "\"probabilities\", \"top\": [{\"index\", \"class\", \"probability\"}]}; for a detector {\"image\",",
-            "\"detections\": [{\"box\": [x1, y1, x2, y2], \"score\", \"label\", \"class\"}]} in the image's pixels."},
+        description = {"Classify images, detect objects in them, or segment them. IMAGE may be a file or a folder",
+            "(searched recursively, sorted). --json prints one JSON object per image: for a classifier {\"image\",",
+            "\"logits\", \"probabilities\", \"top\": [{\"index\", \"class\", \"probability\"}]}; for a detector",
+            "{\"image\", \"detections\": [{\"box\": [x1, y1, x2, y2], \"score\", \"label\", \"class\"}]} in the image's",
+            "pixels; otherwise one line per image.",
+            "A segmentation model writes OUT/<stem>.png per image (8-bit grey, pixel = class index, at the image's",
+            "own size: logits resized bilinearly, then arg-max); OUT must be new or empty and appears whole.",
+            "--json then prints {\"image\", \"mask\", \"fractions\": {class: share of pixels}} per image."},
         footer = {"", "Examples:", "  lumen predict --model runs/clumps/best survey/classify/test/clumpy/galaxy_00003.png",
             "  lumen predict --model runs/clumps/best --json survey/classify/test",
             "  lumen predict --arch resnet18 --weights resnet18.safetensors --classes 1000 --top 5 cat.jpg",
             "  lumen predict --model runs/det/best --json --save-dir shown survey/detect/images/test",
-            "  lumen predict --model runs/det/best --tile 128 --tile-overlap 32 --agnostic-nms big_field.fits"})
+            "  lumen predict --model runs/det/best --tile 128 --tile-overlap 32 --agnostic-nms big_field.fits",
+            "  lumen predict --model runs/seg/best --out masks survey/segment/images/test"})
 final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -63,6 +75,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--save-dir", paramLabel = "DIR", description = "Detectors: write <stem>.detections.png with the boxes drawn.")
     Path saveDir;
 
+    @Option(names = "--out", paramLabel = "OUT", description = "Folder for the mask PNGs of a segmentation model (new or empty).")
+    Path out;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
     List<Path> inputs;
 
@@ -78,10 +93,25 @@ final class PredictCommand implements Callable<Integer> {
         }
         List<Path> files = expand(inputs);
         if (modelOptions.isDetector()) {
+            if (out != null) {
+                throw new LumenException("--out", "is for segmentation models; a detector prints its detections (--save-dir draws them)");
+            }
             try (Detector d = modelOptions.openDetector()) {
                 DetectCli.predict(d, files, conf, maxDet, tile, tileOverlap, agnosticNms, 0.5, saveDir, json);
             }
             return Main.OK;
+        }
+        if (saveDir != null || tile != null || conf != null || agnosticNms) {
+            throw new LumenException(saveDir != null ? "--save-dir" : tile != null ? "--tile" : conf != null ? "--conf"
+                    : "--agnostic-nms", "is for detectors");
+        }
+        try (Segmenter segmenter = modelOptions.openSegmenter()) {
+            if (segmenter != null) {
+                return segment(segmenter, files);
+            }
+        }
+        if (out != null) {
+            throw new LumenException("--out", "is for segmentation models; a classifier prints its predictions");
         }
         try (Classifier model = modelOptions.open()) {
             ModelInfo info = model.info();
@@ -104,6 +134,67 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return Main.OK;
+    }
+
+    private int segment(Segmenter model, List<Path> files) throws IOException {
+        if (out == null) {
+            throw new LumenException("--out", "a segmentation model writes one mask PNG per image: give --out DIR");
+        }
+        if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
+            throw new LumenException(out, "exists and is not an empty folder; choose a new --out");
+        }
+        java.util.Map<String, Path> byStem = new java.util.LinkedHashMap<>();
+        for (Path f : files) {
+            Path other = byStem.put(MaskFolder.Sample.stemOf(f), f);
+            if (other != null) {
+                throw new LumenException(f, "has the same file stem as " + other + "; their masks would collide in " + out);
+            }
+        }
+        ModelInfo info = model.info();
+        List<String> lines = new ArrayList<>();
+        AtomicFiles.writeFolder(out, tmp -> {
+            for (Map.Entry<String, Path> e : byStem.entrySet()) {
+                Image img = ImageDecoder.read(e.getValue());
+                float[] x = Preprocess.fit(img, info.imgsz(), info.channels()).data().clone();
+                Preprocess.normalise(x, info.channels(), info.imgsz(), info.mean(), info.std());
+                byte[] mask = model.predict(x, img.height(), img.width());
+                Path file = tmp.resolve(e.getKey() + ".png");
+                ImageIO.write(MaskFolder.maskImage(mask, img.width(), img.height()), "png", file.toFile());
+                lines.add(segmentLine(e.getValue(), out.resolve(e.getKey() + ".png"), mask, info));
+            }
+        });
+        lines.forEach(System.out::println);
+        return Main.OK;
+    }
+
+    private String segmentLine(Path image, Path mask, byte[] classes, ModelInfo info) throws IOException {
+        int k = Math.max(2, info.numClasses());
+        long[] counts = new long[k];
+        for (byte c : classes) {
+            counts[c]++;
+        }
+        List<String> names = info.numClasses() == 1 ? List.of("background", info.classNames().get(0)) : info.classNames();
+        if (json) {
+            ObjectNode o = mapper.createObjectNode();
+            o.put("image", image.toString());
+            o.put("mask", mask.toString());
+            ObjectNode f = o.putObject("fractions");
+            for (int c = 0; c < k; c++) {
+                f.put(names.get(c), counts[c] / (double) classes.length);
+            }
+            return mapper.writeValueAsString(o);
+        }
+        StringBuilder sb = new StringBuilder(image.toString()).append(" -> ").append(mask).append(':');
+        for (int c = 1; c < k; c++) {
+            sb.append(String.format(java.util.Locale.ROOT, " %s %.1f%%", names.get(c), 100.0 * counts[c] / classes.length));
+        }
+        return sb.toString();
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
     }
 
     private String jsonLine(Path file, float[] logits, float[] probs, ModelInfo info) throws IOException {

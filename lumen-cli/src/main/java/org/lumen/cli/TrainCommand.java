@@ -8,19 +8,27 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.ImageFolder;
+import org.lumen.core.data.MaskFolder;
 import org.lumen.nn.classify.ClassifierTraining;
 import org.lumen.nn.models.backbone.Backbones;
+import org.lumen.nn.models.segmentation.Segmentations;
+import org.lumen.nn.segment.SegmentationTraining;
 import org.lumen.nn.train.Augment;
+import org.lumen.nn.train.SegmentationLoss;
 import org.lumen.nn.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lumen train}: transfer-learning training of a classifier on an ImageFolder dataset. */
+/** {@code lumen train}: training of a classifier (ImageFolder), a detector (COCO or YOLO) or a semantic-segmentation model (mask folders). */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a classifier or a detector. For --task classify, --data is an ImageFolder root with train/ and val/",
+        description = {"Train a classifier, a detector or a segmentation model. For --task classify, --data is an ImageFolder root with train/ and val/",
             "(one sub-folder per class). Writes RUN/best and RUN/last (model directories), RUN/results.csv",
             "(one row per epoch) and training-curve plots. With --folds K, trains K models by stratified",
-            "k-fold cross-validation over train+val and writes RUN/folds.json with mean and sd."},
+            "k-fold cross-validation over train+val and writes RUN/folds.json with mean and sd.",
+            "For --task segment, --data is a mask dataset: classes.json, images/{train,val}/ and masks/{train,val}/",
+            "(one-channel PNG per image, same stem, pixel = class index; `lumen synth galaxies` writes one in",
+            "DIR/segment), --arch is unet, unet-w<W>-d<D> or unet-<backbone> (e.g. unet-resnet18; --weights then",
+            "loads a classifier's weights into the encoder), --loss picks the loss, and --monitor defaults to dice_mean."},
         footer = {"", "Examples:",
             "  lumen train --task classify --data survey/classify --arch resnet18 --epochs 5 --imgsz 64 --out runs/clumps",
             "  lumen train --task classify --data cxr --arch densenet121 --weights densenet121.safetensors \\",
@@ -28,18 +36,21 @@ import picocli.CommandLine.Option;
             "  lumen train --task classify --data cxr --arch resnet18 --folds 5 --out runs/tb-cv",
             "  lumen train ... --out runs/tb --resume      (continue runs/tb/last with the same options)",
             "  lumen train --task detect --data survey/detect --arch yolov8n --imgsz 128 --epochs 30 --out runs/det",
+            "  lumen train --task segment --data survey/segment --arch unet-w16-d4 --imgsz 64 --epochs 15 --out runs/seg",
+            "  lumen train --task segment --data cxr-lungs --arch unet-resnet18 --weights resnet18.safetensors \\",
+            "      --channels 1 --loss ce+dice --out runs/lungs",
             "",
             "For --task detect, --data is a data.yaml (YOLO labels), a folder holding one, or a folder with",
             "annotations/instances_{train,val}.json and images/{train,val}/ (COCO); --monitor defaults to map50",
             "(also map50_95, completeness, purity, f1)."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--task", defaultValue = "classify", description = "classify or detect (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--task", defaultValue = "classify", description = "classify, detect or segment (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--data", required = true, paramLabel = "D", description = "Dataset root.")
     Path data;
 
-    @Option(names = "--arch", required = true, paramLabel = "A", description = "Architecture, torchvision's name: ${COMPLETION-CANDIDATES}.",
+    @Option(names = "--arch", required = true, paramLabel = "A", description = "Architecture, torchvision's name: ${COMPLETION-CANDIDATES}; for segment: unet, unet-w<W>-d<D>, unet-<one of those>.",
             completionCandidates = ArchNames.class)
     String arch;
 
@@ -94,8 +105,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
     double labelSmoothing;
 
-    @Option(names = "--monitor", defaultValue = "accuracy", description = "Validation metric that picks best/ and drives early stopping: accuracy, f1_macro, roc_auc_macro, loss, ... (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--monitor", description = "Validation metric that picks best/ and drives early stopping: accuracy, f1_macro, roc_auc_macro, loss, ... (default: accuracy; for segment dice_mean, or dice_foreground, iou_mean, boundary_f1_mean, pixel_accuracy, loss).")
     String monitor;
+
+    @Option(names = "--loss", description = "Segmentation loss: ce, dice, focal or a sum such as ce+dice (default: ce+dice; --task segment only).")
+    String loss;
 
     @Option(names = "--patience", defaultValue = "0", description = "Stop after this many epochs without improvement (0: never; default: ${DEFAULT-VALUE}).")
     int patience;
@@ -114,10 +128,24 @@ final class TrainCommand implements Callable<Integer> {
         if (task.equals("detect")) {
             return trainDetector();
         }
-        if (!task.equals("classify")) {
-            throw new LumenException("--task", "must be classify or detect, got '" + task + "'");
+        if (!task.equals("classify") && !task.equals("segment")) {
+            throw new LumenException("--task", "must be classify, detect or segment, got '" + task + "'");
         }
-        Backbones.create(arch, 2, channels); // checks --arch and --channels before any data is read
+        boolean segment = task.equals("segment");
+        if (segment) {
+            Segmentations.check(arch); // checks --arch before any data is read
+            if (channels < 1) {
+                throw new LumenException("--channels", "needs at least 1 channel, got " + channels);
+            }
+            if (folds != 0) {
+                throw new LumenException("--folds", "k-fold cross-validation is for --task classify only");
+            }
+        } else {
+            if (loss != null) {
+                throw new LumenException("--loss", "is for --task segment; classification trains with cross-entropy");
+            }
+            Backbones.create(arch, 2, channels); // checks --arch and --channels before any data is read
+        }
         if (imgsz < 16 || imgsz > 2048) {
             throw new LumenException("--imgsz", "must be between 16 and 2048, got " + imgsz);
         }
@@ -132,8 +160,22 @@ final class TrainCommand implements Callable<Integer> {
             case "none" -> Augment.NONE;
             default -> throw new LumenException("--augment", "must be science or none, got '" + augment + "'");
         };
+        String watched = monitor != null ? monitor : segment ? SegmentationTraining.DEFAULT_MONITOR : "accuracy";
         TrainConfig config = new TrainConfig(epochs, batch, optimizer, lr, weightDecay, momentum, schedule,
-                Math.min(warmup, epochs - 1), freeze, aug, classWeights, labelSmoothing, monitor, patience, seed);
+                Math.min(warmup, epochs - 1), freeze, aug, classWeights, labelSmoothing, watched, patience, seed);
+        if (segment) {
+            if (labelSmoothing != 0) {
+                throw new LumenException("--label-smoothing", "is for --task classify");
+            }
+            SegmentationLoss lossFn = SegmentationLoss.parse(loss == null ? "ce+dice" : loss);
+            checkRunFolder();
+            MaskFolder train = MaskFolder.open(data, "train");
+            MaskFolder val = MaskFolder.open(data, "val");
+            ObjectNode prov = provenance(config);
+            prov.put("loss", lossFn.spec());
+            new SegmentationTraining(arch, imgsz, channels, weights, config, lossFn, prov).run(train, val, out, resume);
+            return Main.OK;
+        }
         checkRunFolder();
         List<ImageFolder> splits = ImageFolder.openSplits(data, "train", "val");
         ClassifierTraining training = new ClassifierTraining(arch, imgsz, channels, weights, config, provenance(config));
@@ -158,6 +200,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (freeze != 0) {
             throw new LumenException("--freeze", "not available for detectors yet");
+        }
+        if (loss != null) {
+            throw new LumenException("--loss", "is for --task segment; a detector trains with its own losses");
         }
         if (weights != null && !Files.isRegularFile(weights)) {
             throw new LumenException(weights, "no such file");

@@ -5,8 +5,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.lumen.core.LumenException;
-import org.lumen.nn.detect.Detector;
 import org.lumen.core.data.ImageFolder;
+import org.lumen.core.data.MaskFolder;
+import org.lumen.nn.segment.MaskImages;
+import org.lumen.nn.segment.SegmentationEvaluation;
+import org.lumen.nn.segment.SegmentationReport;
+import org.lumen.nn.segment.Segmenter;
+import org.lumen.nn.train.SegmentationLoss;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ClassificationReport;
 import org.lumen.nn.classify.Evaluation;
@@ -14,23 +19,31 @@ import org.lumen.nn.classify.FolderImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lumen val}: evaluate a classifier on a split of an ImageFolder dataset. */
+/** {@code lumen val}: evaluate a classifier (ImageFolder) or a segmentation model (mask folders) on a split. */
 @Command(name = "val", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a model on a dataset split. Writes OUT/metrics.json (accuracy, macro and per-class",
             "precision, recall, F1, specificity, ROC AUC, average precision, confusion matrix; scikit-learn's",
             "definitions), OUT/predictions.csv, and ROC, PR and confusion-matrix plots. OUT is replaced whole.",
             "For a detector: OUT/metrics.json (COCO statistics, mAP50, completeness and purity at --iou and --conf,",
             "per-class AP, confusion matrix with background, ms per image), detections.json and ground_truth.json",
-            "(COCO; lumen coco-eval on them gives the same statistics), PR, F1 and confusion-matrix plots."},
+            "(COCO; lumen coco-eval on them gives the same statistics), PR, F1 and confusion-matrix plots.",
+            "A segmentation model (its model.json says task segment) is evaluated on a mask dataset at its input",
+            "size: metrics.json has pixel_accuracy, dice/iou per class, their means over the non-background",
+            "classes, dice/iou of the whole foreground and boundary F1 (tolerance 2 px); predictions.csv has one",
+            "row per image and predictions.png shows predictions (tinted) over images with the true boundaries."},
         footer = {"", "Examples:", "  lumen val --model runs/clumps/best --data survey/classify",
             "  lumen val --model runs/clumps/best --data survey/classify --split test --out runs/clumps/test",
-            "  lumen val --model runs/det/best --data survey/detect --split test --iou 0.5 --conf 0.3"})
+            "  lumen val --model runs/det/best --data survey/detect --split test --iou 0.5 --conf 0.3",
+            "  lumen val --model runs/seg/best --data survey/segment --split test --out runs/seg/test"})
 final class ValCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M", description = "Model directory.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "D", description = "ImageFolder root (classifiers) or detection dataset (data.yaml or COCO folder).")
+    @Option(names = "--data", required = true, paramLabel = "D", description = "ImageFolder root (classification), detection dataset (data.yaml or COCO folder) or mask dataset root (segmentation).")
     Path data;
+
+    @Option(names = "--task", description = "classify, detect or segment; optional, the model's model.json says which (a mismatch is refused).")
+    String task;
 
     @Option(names = "--split", defaultValue = "val", description = "val or test (default: ${DEFAULT-VALUE}).")
     String split;
@@ -59,9 +72,16 @@ final class ValCommand implements Callable<Integer> {
             throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
         }
         Path target = out != null ? out : model.toAbsolutePath().getParent().resolve("val-" + split);
-        if (Detector.info(model).task().equals("detect")) {
+        String modelTask = Segmenter.task(model);
+        if (task != null && !task.equals(modelTask)) {
+            throw new LumenException("--task", "is " + task + " but " + model + " is a '" + modelTask + "' model");
+        }
+        if (modelTask.equals("detect")) {
             DetectCli.val(model, data, split, batch, conf, iou, agnostic, target);
             return Main.OK;
+        }
+        if (modelTask.equals(Segmenter.TASK)) {
+            return segment(target);
         }
         try (Classifier m = Classifier.load(model)) {
             ImageFolder folder = ImageFolder.open(data, split);
@@ -75,6 +95,25 @@ final class ValCommand implements Callable<Integer> {
             System.out.printf(java.util.Locale.ROOT, "%s %s: accuracy %.4f, f1_macro %.4f, roc_auc_macro %.4f (%d images) -> %s%n",
                     model, split, e.metrics().accuracy(), e.metrics().f1Macro(), e.metrics().rocAucMacro(),
                     images.size(), target);
+        }
+        return Main.OK;
+    }
+
+    private int segment(Path target) throws IOException {
+        try (Segmenter m = Segmenter.load(model)) {
+            MaskFolder folder = MaskFolder.open(data, split);
+            if (!folder.classes().equals(m.info().classNames())) {
+                throw new LumenException(folder.root().resolve(MaskFolder.CLASSES_JSON), "classes " + folder.classes()
+                        + " differ from the model's " + m.info().classNames());
+            }
+            MaskImages images = MaskImages.load(folder, m.info().imgsz(), m.info().channels());
+            SegmentationLoss loss = SegmentationLoss.parse(m.info().provenance().path("loss").asText("ce+dice"));
+            SegmentationEvaluation e = SegmentationEvaluation.of(m, images, batch, loss);
+            SegmentationReport.write(target, e, images, folder.classes(), m.info().channels());
+            System.out.printf(java.util.Locale.ROOT, "%s %s: dice_mean %.4f, dice_foreground %.4f, iou_mean %.4f,"
+                    + " pixel_accuracy %.4f, boundary_f1_mean %.4f (%d images) -> %s%n", model, split,
+                    e.metrics().diceMean(), e.metrics().foregroundDice(), e.metrics().iouMean(),
+                    e.metrics().pixelAccuracy(), e.metrics().boundaryF1Mean(), images.size(), target);
         }
         return Main.OK;
     }

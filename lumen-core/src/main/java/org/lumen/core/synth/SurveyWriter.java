@@ -22,6 +22,7 @@ import org.lumen.core.data.CocoDataset;
 import org.lumen.core.data.DataYaml;
 import org.lumen.core.data.Splits;
 import org.lumen.core.data.YoloLabels;
+import org.lumen.core.geometry.Rle;
 import org.lumen.core.io.AtomicFiles;
 
 /**
@@ -33,7 +34,12 @@ import org.lumen.core.io.AtomicFiles;
  * DIR/detect/labels/{train,val,test}/galaxy_NNNNN.txt               YOLO, class 0 = clump; empty if none
  * DIR/detect/annotations/instances_{train,val,test}.json            COCO, category 1 = clump
  * DIR/detect/data.yaml                                              Ultralytics config (absolute path)
+ * DIR/segment/images/{train,val,test}/galaxy_NNNNN.png              every galaxy (the same bytes)
+ * DIR/segment/masks/{train,val,test}/galaxy_NNNNN.png               8-bit grey, pixel = class index
+ * DIR/segment/classes.json                                          class names by index, mask definition
+ * DIR/segment/annotations/instances_{train,val,test}.json           COCO, clumps with RLE segmentation
  * </pre>
+ * Mask classes are 0 background, 1 galaxy footprint, 2 clump; {@link SurveyMasks} defines them.
  * The split is 70/15/15, stratified by class and seeded by the survey seed; a galaxy is in the same split
  * in both trees. COCO image ids are the galaxy number plus one, annotation ids count clumps from 1 across
  * the whole survey.
@@ -46,6 +52,8 @@ import org.lumen.core.io.AtomicFiles;
  */
 public final class SurveyWriter {
     public static final List<String> SPLITS = List.of("train", "val", "test");
+    /** The semantic-segmentation tree under the survey folder. */
+    public static final String SEGMENT = "segment";
     private static final double[] SPLIT_FRACTIONS = {0.7, 0.15, 0.15};
 
     /**
@@ -71,6 +79,9 @@ public final class SurveyWriter {
             Path existing = dir.resolve("survey.json");
             Summary found = Files.isRegularFile(existing) ? previous(existing) : null;
             if (found != null) {
+                if (!Files.isDirectory(dir.resolve(SEGMENT))) {
+                    addSegmentation(dir); // a survey written before masks existed: add them, change nothing else
+                }
                 return found;
             }
             throw new LumenException(dir, "folder is not empty and holds no survey with these parameters;"
@@ -108,6 +119,7 @@ public final class SurveyWriter {
 
     private Summary writeInto(Path out, Path finalDir) throws IOException {
         GalaxySurvey.Parameters p = survey.parameters();
+        segmentClumps = 0;
         List<Galaxy> galaxies = new ArrayList<>();
         int[] labels = new int[p.count()];
         for (int k = 0; k < p.count(); k++) {
@@ -119,10 +131,12 @@ public final class SurveyWriter {
         Map<String, Integer> perSplit = new LinkedHashMap<>();
         List<List<CocoDataset.Image>> cocoImages = new ArrayList<>();
         List<List<CocoDataset.Annotation>> cocoAnnotations = new ArrayList<>();
+        List<List<CocoDataset.Annotation>> segmentAnnotations = new ArrayList<>();
         for (String s : SPLITS) {
             perSplit.put(s, 0);
             cocoImages.add(new ArrayList<>());
             cocoAnnotations.add(new ArrayList<>());
+            segmentAnnotations.add(new ArrayList<>());
         }
         int clumps = 0, clumpy = 0;
         for (int k = 0; k < p.count(); k++) {
@@ -143,6 +157,7 @@ public final class SurveyWriter {
                 cocoAnnotations.get(split[k]).add(new CocoDataset.Annotation(++clumps, k + 1, 1, b.x1(), b.y1(),
                         b.width(), b.height(), b.width() * b.height(), 0, null));
             }
+            segmentFiles(out.resolve(SEGMENT), k, galaxy, splitName, png.toByteArray(), segmentAnnotations.get(split[k]));
             YoloLabels.write(out.resolve("detect/labels").resolve(splitName).resolve(galaxy.name() + ".txt"), yolo);
             cocoImages.get(split[k]).add(new CocoDataset.Image(k + 1, file, p.size(), p.size()));
 
@@ -156,6 +171,7 @@ public final class SurveyWriter {
             new CocoDataset(cocoImages.get(s), cocoAnnotations.get(s), categories)
                     .write(out.resolve("detect/annotations/instances_" + SPLITS.get(s) + ".json"));
         }
+        writeSegmentIndex(out.resolve(SEGMENT), cocoImages, segmentAnnotations);
         new DataYaml(finalDir.resolve("detect").toString(), "images/train", "images/val", "images/test",
                 List.of("clump")).write(out.resolve("detect/data.yaml"));
 
@@ -171,6 +187,83 @@ public final class SurveyWriter {
             o.write(json);
         });
         return summary;
+    }
+
+    /**
+     * One galaxy's files in the segmentation tree: its image (the bytes written elsewhere), its class mask, and
+     * its clumps as COCO annotations with RLE masks (ids count clumps from 1 across the survey, as in detect/).
+     */
+    private void segmentFiles(Path seg, int k, Galaxy galaxy, String splitName, byte[] png,
+            List<CocoDataset.Annotation> annotations) throws IOException {
+        int size = survey.parameters().size();
+        String file = galaxy.name() + ".png";
+        writeFile(seg.resolve("images").resolve(splitName).resolve(file), png);
+        byte[] mask = SurveyMasks.classes(galaxy, survey.noiseless(galaxy), size);
+        ByteArrayOutputStream maskPng = new ByteArrayOutputStream();
+        ImageIO.write(SurveyMasks.toImage(mask, size), "png", maskPng);
+        writeFile(seg.resolve("masks").resolve(splitName).resolve(file), maskPng.toByteArray());
+        List<Rle> rles = SurveyMasks.clumpRles(galaxy, size);
+        for (Rle rle : rles) {
+            double[] box = rle.bbox();
+            ObjectNode segmentation = mapper.createObjectNode();
+            segmentation.putArray("size").add(size).add(size);
+            segmentation.put("counts", rle.toCompressedString());
+            annotations.add(new CocoDataset.Annotation(++segmentClumps, k + 1, 1, box[0], box[1], box[2], box[3],
+                    rle.area(), 0, segmentation));
+        }
+    }
+
+    private int segmentClumps;
+
+    private void writeSegmentIndex(Path seg, List<List<CocoDataset.Image>> images,
+            List<List<CocoDataset.Annotation>> annotations) throws IOException {
+        List<CocoDataset.Category> categories = List.of(new CocoDataset.Category(1, "clump", "galaxy feature"));
+        for (int s = 0; s < SPLITS.size(); s++) {
+            new CocoDataset(images.get(s), annotations.get(s), categories)
+                    .write(seg.resolve("annotations/instances_" + SPLITS.get(s) + ".json"));
+        }
+        ObjectNode classes = mapper.createObjectNode();
+        ArrayNode names = classes.putArray("classes");
+        SurveyMasks.CLASSES.forEach(names::add);
+        classes.put("definition", "0 background; 1 galaxy: pixels where the noiseless PSF-convolved r-band model"
+                + " (disk, bulge, clumps; no sky) is at least " + SurveyMasks.FOOTPRINT_SIGMAS
+                + " x sqrt(sky_r), the per-pixel sky noise; 2 clump: pixel centres within 2 sigma of a clump centre");
+        byte[] json = mapper.writeValueAsBytes(classes);
+        AtomicFiles.write(seg.resolve("classes.json"), o -> o.write(json));
+    }
+
+    /** Adds {@code DIR/segment} to a survey written without it, atomically (from its own detect/ images). */
+    private void addSegmentation(Path dir) throws IOException {
+        GalaxySurvey.Parameters p = survey.parameters();
+        int[] labels = new int[p.count()];
+        List<Galaxy> galaxies = new ArrayList<>();
+        for (int k = 0; k < p.count(); k++) {
+            galaxies.add(survey.galaxy(k));
+            labels[k] = galaxies.get(k).clumpy() ? 0 : 1;
+        }
+        int[] split = Splits.stratified(labels, SPLIT_FRACTIONS, p.seed());
+        Path partial = Files.createTempDirectory(dir, "." + SEGMENT + ".partial-");
+        try {
+            List<List<CocoDataset.Image>> images = new ArrayList<>();
+            List<List<CocoDataset.Annotation>> annotations = new ArrayList<>();
+            for (int s = 0; s < SPLITS.size(); s++) {
+                images.add(new ArrayList<>());
+                annotations.add(new ArrayList<>());
+            }
+            segmentClumps = 0;
+            for (int k = 0; k < p.count(); k++) {
+                Galaxy galaxy = galaxies.get(k);
+                String splitName = SPLITS.get(split[k]);
+                String file = galaxy.name() + ".png";
+                byte[] png = Files.readAllBytes(dir.resolve("detect/images").resolve(splitName).resolve(file));
+                segmentFiles(partial, k, galaxy, splitName, png, annotations.get(split[k]));
+                images.get(split[k]).add(new CocoDataset.Image(k + 1, file, p.size(), p.size()));
+            }
+            writeSegmentIndex(partial, images, annotations);
+            AtomicFiles.move(partial, dir.resolve(SEGMENT));
+        } finally {
+            deleteTree(partial);
+        }
     }
 
     private static void writeFile(Path file, byte[] bytes) throws IOException {

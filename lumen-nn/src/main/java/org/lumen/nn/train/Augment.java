@@ -31,21 +31,44 @@ public record Augment(double flip, boolean rotate90, double shiftFraction, doubl
 
     /** Augments {@code img} ({@code c x s x s}) in place. */
     public void apply(float[] img, int c, int s, SplittableRandom rnd) {
+        apply(img, c, s, rnd, null);
+    }
+
+    /**
+     * Augments {@code img} in place and moves {@code mask} ({@code s x s} class indices, or null) with it: the
+     * flips, rotations and shift apply to both, brightness, contrast and noise to the image only. With a null
+     * mask it draws exactly what {@link #apply(float[], int, int, SplittableRandom)} draws.
+     */
+    public void apply(float[] img, int c, int s, SplittableRandom rnd, float[] mask) {
         if (rnd.nextDouble() < flip) {
             flipHorizontal(img, c, s);
+            if (mask != null) {
+                flipHorizontal(mask, 1, s);
+            }
         }
         if (rnd.nextDouble() < flip) {
             flipVertical(img, c, s);
+            if (mask != null) {
+                flipVertical(mask, 1, s);
+            }
         }
         if (rotate90) {
             int k = rnd.nextInt(4);
             for (int i = 0; i < k; i++) {
                 rotate90(img, c, s);
+                if (mask != null) {
+                    rotate90(mask, 1, s);
+                }
             }
         }
         int maxShift = (int) Math.floor(shiftFraction * s);
         if (maxShift > 0) {
-            shift(img, c, s, rnd.nextInt(-maxShift, maxShift + 1), rnd.nextInt(-maxShift, maxShift + 1));
+            int dx = rnd.nextInt(-maxShift, maxShift + 1);
+            int dy = rnd.nextInt(-maxShift, maxShift + 1);
+            shift(img, c, s, dx, dy);
+            if (mask != null) {
+                shift(mask, 1, s, dx, dy);
+            }
         }
         if (brightness > 0 || contrast > 0) {
             double b = brightness * (2 * rnd.nextDouble() - 1);

@@ -44,6 +44,16 @@ public final class Weights {
         return new Report(List.copyOf(notes));
     }
 
+    /**
+     * Load of a classifier's weights into a backbone used as an encoder ({@link Backbone#dropHead}): the file's
+     * head tensors are ignored, the stem is adapted to the channel count, everything else must fit exactly.
+     */
+    public static Report transferEncoder(Backbone encoder, Path file, NDManager manager) {
+        List<String> notes = new ArrayList<>();
+        apply(encoder, file, manager, encoder, notes);
+        return new Report(List.copyOf(notes));
+    }
+
     private static void apply(Module model, Path file, NDManager manager, Backbone transfer, List<String> notes) {
         Map<String, Parameter> params = model.stateDict();
         try (SafeTensors st = SafeTensors.open(file)) {
@@ -73,10 +83,21 @@ public final class Weights {
                     plan.put(name, e);
                 }
             }
+            int ignored = 0;
             for (String name : st.entries().keySet()) {
-                if (!params.containsKey(name)) {
+                if (params.containsKey(name)) {
+                    continue;
+                }
+                boolean droppedHead = transfer != null && !params.containsKey(transfer.headPrefix() + "weight")
+                        && name.startsWith(transfer.headChild() + ".");
+                if (droppedHead) {
+                    ignored++;
+                } else {
                     faults.add("unexpected " + name);
                 }
+            }
+            if (ignored > 0) {
+                notes.add(ignored + " tensors of the classification head (" + transfer.headChild() + ".*) not used");
             }
             if (!faults.isEmpty()) {
                 throw new LumenException(file, "weights do not fit " + modelName(model) + " (" + faults.size()

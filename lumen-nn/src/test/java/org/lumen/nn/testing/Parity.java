@@ -44,4 +44,24 @@ public final class Parity {
         }
         return m;
     }
+
+    /** Every tensor of a safetensors file as floats (int64 tensors converted), by name. */
+    public static java.util.Map<String, float[]> readAll(Path file) {
+        java.util.Map<String, float[]> out = new java.util.HashMap<>();
+        try (org.lumen.nn.weights.SafeTensors st = org.lumen.nn.weights.SafeTensors.open(file)) {
+            for (org.lumen.nn.weights.SafeTensors.Entry e : st.entries().values()) {
+                if (e.dtype() == org.lumen.nn.weights.SafeTensors.DType.I64) {
+                    java.nio.LongBuffer lb = st.read(e).asLongBuffer();
+                    float[] f = new float[lb.remaining()];
+                    for (int i = 0; i < f.length; i++) {
+                        f[i] = lb.get(i);
+                    }
+                    out.put(e.name(), f);
+                } else {
+                    out.put(e.name(), st.readFloats(e));
+                }
+            }
+        }
+        return out;
+    }
 }

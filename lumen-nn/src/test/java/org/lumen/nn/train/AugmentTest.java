@@ -74,4 +74,33 @@ class AugmentTest {
         assertEquals(0.1, step.at(3, 9), 1e-12);
         assertEquals(0.01, step.at(6.5, 9), 1e-12);
     }
+
+    @Test
+    void aMaskMovesWithItsImageAndDrawsNothingExtra() {
+        // the image's first channel equals the mask; geometry must keep them equal, photometry touches only the image
+        Augment geometric = new Augment(0.5, true, 0.2, 0, 0, 0);
+        for (int seed = 0; seed < 20; seed++) {
+            float[] img = new float[2 * 8 * 8];
+            float[] mask = new float[8 * 8];
+            for (int p = 0; p < 64; p++) {
+                mask[p] = (p * 7) % 3;
+                img[p] = mask[p];
+                img[64 + p] = p;
+            }
+            geometric.apply(img, 2, 8, new SplittableRandom(seed), mask);
+            assertArrayEquals(java.util.Arrays.copyOf(img, 64), mask, "seed " + seed);
+        }
+        // with a mask or without, the image gets the same augmentation (classification stays reproducible)
+        float[] a = new float[3 * 16 * 16];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i % 97 / 96f;
+        }
+        float[] b = a.clone();
+        SplittableRandom r1 = new SplittableRandom(11);
+        SplittableRandom r2 = new SplittableRandom(11);
+        Augment.SCIENCE.apply(a, 3, 16, r1);
+        Augment.SCIENCE.apply(b, 3, 16, r2, new float[16 * 16]);
+        assertArrayEquals(a, b);
+        assertEquals(r1.nextLong(), r2.nextLong());
+    }
 }

@@ -63,6 +63,21 @@ public abstract class Backbone extends Module {
         return List.copyOf(out);
     }
 
+    /** The top-level child that holds the classification head ({@code fc}, {@code classifier}). */
+    public final String headChild() {
+        return headPrefix().substring(0, headPrefix().indexOf('.'));
+    }
+
+    /**
+     * Replaces {@link #headChild()} with an identity in the module tree, for use as an encoder: the head's
+     * parameters leave the state dict and are never allocated. Call before {@code initialize}. The subclass's
+     * {@link #forward} still calls its head, so a backbone without one must only be run up to a stage before it,
+     * as {@code BackboneUNet} does (it ends the pass at its deepest skip connection).
+     */
+    public final void dropHead() {
+        replace(headChild(), org.lumen.nn.layers.Lambda.identity());
+    }
+
     /** The layer Grad-CAM explains by default: the last spatial block ({@code layer4} for ResNet). */
     public abstract String defaultCamLayer();
 }

@@ -1,0 +1,187 @@
+package org.lumen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lumen.core.data.MaskFolder;
+import org.lumen.core.report.ResultsCsv;
+
+/**
+ * {@code --task segment} end to end on a tiny survey: train (interrupted after epoch 1, then resumed), val,
+ * predict, and bad input (masks of the wrong size or class, options that do not fit the task).
+ */
+class SegmentWorkflowTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static Path run;
+
+    static Object[] train(Path out, Object... more) {
+        List<Object> args = new java.util.ArrayList<>(List.of("train", "--task", "segment", "--data", data, "--arch",
+                "unet-w4-d2", "--imgsz", 32, "--epochs", 2, "--batch", 8, "--out", out));
+        args.addAll(List.of(more));
+        return args.toArray();
+    }
+
+    @BeforeAll
+    static void trainTwoEpochsWithAResume() throws IOException {
+        Cli.Result synth = Cli.run("synth", "galaxies", "--out", dir.resolve("survey"), "--count", 30, "--size", 32);
+        assertEquals(0, synth.exit(), synth::toString);
+        data = dir.resolve("survey/segment");
+        run = dir.resolve("run");
+        Cli.Result crashed = Cli.runCrashingAfter("epoch 1/2 ", train(run));
+        assertEquals(Main.INTERNAL, crashed.exit(), crashed::toString);
+        Cli.Result resumed = Cli.run(train(run, "--resume"));
+        assertEquals(0, resumed.exit(), resumed::toString);
+    }
+
+    @Test
+    void runFolderHasBothEpochsOnceAndModelDirectories() throws IOException {
+        ResultsCsv results = ResultsCsv.read(run.resolve("results.csv"));
+        assertEquals(2, results.lastEpoch());
+        assertEquals(List.of("train_loss", "lr", "val_loss", "val_pixel_accuracy", "val_dice_mean", "val_iou_mean",
+                "val_dice_foreground", "val_iou_foreground", "val_boundary_f1_mean"), results.columns());
+        JsonNode model = new ObjectMapper().readTree(run.resolve("best/model.json").toFile());
+        assertEquals("segment", model.get("task").asText());
+        assertEquals("unet-w4-d2", model.get("arch").asText());
+        assertEquals(List.of("background", "galaxy", "clump"),
+                List.of(model.get("class_names").get(0).asText(), model.get("class_names").get(1).asText(),
+                        model.get("class_names").get(2).asText()));
+        assertEquals("ce+dice", model.get("provenance").get("loss").asText());
+        assertTrue(Files.isRegularFile(run.resolve("last/optimizer.safetensors")));
+        Cli.assertBadInput(Cli.run(train(run, "--resume")), run.resolve("last/train_state.json").toString(),
+                "already finished");
+    }
+
+    @Test
+    void valWritesMetricsPerImageRowsAndAPlot() throws IOException {
+        Path out = dir.resolve("val");
+        Cli.Result r = Cli.run("val", "--task", "segment", "--model", run.resolve("best"), "--data", data, "--split", "test",
+                "--out", out);
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("dice_foreground"), r::toString);
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        for (String key : List.of("pixel_accuracy", "dice_mean", "iou_mean", "dice_foreground", "iou_foreground",
+                "boundary_f1_mean")) {
+            double v = m.get(key).asDouble();
+            assertTrue(v >= 0 && v <= 1, key + " = " + v);
+        }
+        assertEquals(2.0, m.get("boundary_tolerance_px").asDouble());
+        long pixels = 0;
+        for (JsonNode row : m.get("confusion_matrix")) {
+            for (JsonNode v : row) {
+                pixels += v.asLong();
+            }
+        }
+        assertEquals(m.get("images").asLong() * 32 * 32, pixels);
+        List<String> csv = Files.readAllLines(out.resolve("predictions.csv"));
+        assertEquals("image,pixel_accuracy,dice_foreground,iou_foreground", csv.get(0));
+        assertEquals(m.get("images").asInt() + 1, csv.size());
+        BufferedImage plot = ImageIO.read(out.resolve("predictions.png").toFile());
+        assertTrue(plot.getWidth() > 128, "plot " + plot.getWidth());
+        Cli.assertBadInput(Cli.run("val", "--task", "classify", "--model", run.resolve("best"), "--data", data,
+                "--out", dir.resolve("val2")), "--task", "'segment' model");
+    }
+
+    @Test
+    void predictWritesOneMaskPerImageAtItsSize() throws IOException {
+        Path images = data.resolve("images/test");
+        Path out = dir.resolve("masks");
+        Cli.Result r = Cli.run("predict", "--model", run.resolve("best"), "--json", "--out", out, images);
+        assertEquals(0, r.exit(), r::toString);
+        List<String> lines = r.outLines();
+        try (var files = Files.list(images)) {
+            assertEquals(files.count(), lines.size());
+        }
+        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        Path mask = Path.of(first.get("mask").asText());
+        byte[] classes = MaskFolder.readMask(mask, 32, 32, 3); // checks size and class range
+        double sum = 0;
+        for (var e : first.get("fractions").properties()) {
+            sum += e.getValue().asDouble();
+        }
+        assertEquals(1.0, sum, 1e-9);
+        assertEquals(32 * 32, classes.length);
+        // a larger input size: the mask still has the image's own size
+        Path big = dir.resolve("masks64");
+        Cli.Result r64 = Cli.run("predict", "--model", run.resolve("best"), "--imgsz", 64, "--out", big,
+                images.resolve(mask.getFileName()));
+        assertEquals(0, r64.exit(), r64::toString);
+        MaskFolder.readMask(big.resolve(mask.getFileName()), 32, 32, 3);
+        // nothing overwritten
+        Map<String, String> before = Cli.snapshot(out);
+        Cli.assertBadInput(Cli.run("predict", "--model", run.resolve("best"), "--out", out, images), out.toString(),
+                "not an empty folder");
+        assertEquals(before, Cli.snapshot(out));
+        Cli.assertBadInput(Cli.run("predict", "--model", run.resolve("best"), images), "--out", "mask PNG");
+    }
+
+    @Test
+    void badMasksNameTheFileAndNothingIsWritten() throws IOException {
+        Path bad = dir.resolve("bad");
+        BadInputTest.copyTree(data, bad);
+        Path mask;
+        try (var s = Files.list(bad.resolve("masks/train"))) {
+            mask = s.sorted().findFirst().orElseThrow();
+        }
+        ImageIO.write(MaskFolder.maskImage(new byte[31 * 32], 31, 32), "png", mask.toFile());
+        Path out = dir.resolve("never");
+        Cli.assertBadInput(Cli.run(trainOn(bad, out)), mask.toString(), "mask is 31x32 but its image is 32x32");
+        byte[] wrong = new byte[32 * 32];
+        wrong[5 * 32 + 7] = 3;
+        ImageIO.write(MaskFolder.maskImage(wrong, 32, 32), "png", mask.toFile());
+        Cli.assertBadInput(Cli.run(trainOn(bad, out)), mask.toString(), "pixel (x=7, y=5) has class 3",
+                "3 declared classes 0..2");
+        assertFalse(Files.exists(out));
+    }
+
+    private static Object[] trainOn(Path d, Path out) {
+        return new Object[] {"train", "--task", "segment", "--data", d, "--arch", "unet-w4-d2", "--imgsz", 32,
+            "--epochs", 1, "--out", out};
+    }
+
+    @Test
+    void optionsThatDoNotFitTheTaskAreRefused() {
+        Path out = dir.resolve("nope");
+        Cli.assertBadInput(Cli.run("train", "--task", "segment", "--data", data, "--arch", "unet-resnet19", "--out", out),
+                "--arch", "did you mean unet-resnet18");
+        Cli.assertBadInput(Cli.run(train(out, "--loss", "ce+lovasz")), "--loss", "ce, dice, focal");
+        Cli.assertBadInput(Cli.run(train(out, "--monitor", "accuracy")), "--monitor", "dice_mean");
+        Cli.assertBadInput(Cli.run(train(out, "--folds", 3)), "--folds", "classify only");
+        Cli.assertBadInput(Cli.run("train", "--data", data, "--arch", "resnet18", "--loss", "dice", "--out", out),
+                "--loss", "--task segment");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aClassifiersWeightsStartABackboneEncoder() throws IOException {
+        Path classifier = TestModels.save(dir.resolve("resnet18"), List.of("a", "b"));
+        Path out = dir.resolve("transfer");
+        Cli.Result r = Cli.run("train", "--task", "segment", "--data", data, "--arch", "unet-resnet18", "--weights",
+                classifier.resolve("weights.safetensors"), "--channels", 1, "--imgsz", 32, "--epochs", 1, "--batch", 8,
+                "--freeze", 2, "--loss", "focal+dice", "--out", out);
+        assertEquals(0, r.exit(), r::toString);
+        JsonNode model = new ObjectMapper().readTree(out.resolve("best/model.json").toFile());
+        assertEquals("unet-resnet18", model.get("arch").asText());
+        assertEquals(1, model.get("channels").asInt());
+        // a classic U-Net has no encoder to take them
+        Path none = dir.resolve("none");
+        Cli.assertBadInput(Cli.run(train(none, "--weights", classifier.resolve("weights.safetensors"))), "--weights",
+                "unet-resnet18");
+        Cli.assertBadInput(Cli.run(train(none, "--freeze", 9)), "--freeze", "at most 3");
+        assertFalse(Files.exists(none));
+    }
+}

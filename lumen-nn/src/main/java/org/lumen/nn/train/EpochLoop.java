@@ -1,0 +1,122 @@
+package org.lumen.nn.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.lumen.core.data.Splits;
+import org.lumen.nn.module.Module;
+import org.lumen.nn.module.Parameter;
+
+/**
+ * The epoch loop every task trains with ({@link Trainer} for classifiers, {@link SegmentationTrainer} for
+ * segmentation): shuffled mini-batches, the optimiser and learning-rate schedule stepped every iteration,
+ * validation after every epoch, {@code RUN/last} after every epoch with the state to resume, {@code RUN/best}
+ * when the monitored metric improves, early stopping. Each epoch draws from a generator seeded by
+ * (seed, epoch) and seeds libtorch's generator the same way, so an epoch run after {@code --resume} is the
+ * epoch the uninterrupted run would have run. What a batch is, and its loss, is the task's.
+ */
+final class EpochLoop {
+    /** What differs between tasks. */
+    interface Task {
+        /** The network; its trainable parameters are what the optimiser updates (after {@link #freeze}). */
+        Module net();
+
+        SavedModel model();
+
+        NDManager manager();
+
+        int size();
+
+        /** Freezes the first {@code n} stages, or refuses {@code n} naming {@code --freeze}. */
+        void freeze(int n);
+
+        /** The class weights of {@code --class-weights} (allocated in {@code constants}), or null. */
+        NDArray classWeights(NDManager constants);
+
+        /**
+         * Builds the batch of samples {@code order[from .. from + count)} (augmented with {@code rnd}), and takes
+         * one optimiser step at {@code lr}; returns the batch's loss before the step.
+         */
+        double step(NDManager constants, Optimizer opt, int[] order, int from, int count, SplittableRandom rnd,
+                NDArray classWeights, double lr);
+
+        /** Validation metrics by name, the monitored one among them. */
+        Map<String, Double> validate();
+    }
+
+    private EpochLoop() {}
+
+    static TrainState run(Task task, TrainConfig config, Progress progress, Trainer.EpochLog log,
+            Checkpoints checkpoints, TrainState state) throws IOException {
+        task.freeze(config.freeze());
+        List<Map.Entry<String, Parameter>> params = task.net().trainableParameters();
+        try (Optimizer opt = config.optimizer().equals("sgd")
+                ? new Sgd(task.manager(), params, config.momentum(), config.weightDecay(), false)
+                : new AdamW(task.manager(), params, config.weightDecay());
+             NDManager constants = task.manager().newSubManager()) {
+            if (state.optimizerState() != null) {
+                opt.restore(state.optimizerState(), state.optimizerSteps());
+            }
+            opt.attach();
+            NDArray weights = task.classWeights(constants);
+            LrSchedule schedule = config.lrSchedule();
+            int n = task.size();
+            int batches = Trainer.batches(n, config.batch());
+            TrainState current = state;
+            for (int epoch = state.epoch() + 1; epoch <= config.epochs(); epoch++) {
+                SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + epoch);
+                Engine.getInstance().setRandomSeed((int) (config.seed() * 31 + epoch));
+                int[] order = Splits.permutation(n, rnd);
+                task.net().train(true);
+                double lossSum = 0;
+                double lr = 0;
+                progress.startEpoch(epoch, config.epochs(), batches);
+                for (int b = 0; b < batches; b++) {
+                    int from = b * config.batch();
+                    int count = b == batches - 1 ? n - from : config.batch();
+                    lr = schedule.at(epoch - 1 + (double) b / batches, config.epochs());
+                    double loss = task.step(constants, opt, order, from, count, rnd, weights, lr);
+                    lossSum += loss * count;
+                    progress.batch(b + 1, lossSum / Math.min(n, from + count), lr);
+                }
+                task.net().train(false);
+                Map<String, Double> row = new LinkedHashMap<>();
+                row.put("train_loss", lossSum / n);
+                row.put("lr", lr);
+                Map<String, Double> val = task.validate();
+                val.forEach((k, v) -> row.put("val_" + k, v));
+                Double monitored = val.get(config.monitor());
+                if (monitored == null) {
+                    throw new IllegalStateException("validator gave no '" + config.monitor() + "'");
+                }
+                boolean improved = current.bestEpoch() == 0 || better(config, monitored, current.bestMetric());
+                current = current.next(epoch, improved ? monitored : current.bestMetric(),
+                        improved ? epoch : current.bestEpoch(), opt, row);
+                // best, then last, then the log: a stop between any two leaves a state resume can complete
+                if (improved) {
+                    checkpoints.saveBest(task.model(), current);
+                }
+                checkpoints.saveLast(task.model(), current, opt);
+                log.append(epoch, row);
+                progress.endEpoch(epoch, row, improved);
+                if (config.patience() > 0 && epoch - current.bestEpoch() >= config.patience()) {
+                    progress.message("early stop: no improvement in " + config.monitor() + " for "
+                            + config.patience() + " epochs (best " + current.bestMetric() + " at epoch "
+                            + current.bestEpoch() + ")");
+                    break;
+                }
+            }
+            return current;
+        }
+    }
+
+    /** A loss-type metric improves downwards, everything else upwards. */
+    private static boolean better(TrainConfig config, double value, double best) {
+        return config.monitor().endsWith("loss") ? value < best : value > best;
+    }
+}
