@@ -207,7 +207,7 @@ final class TrainCommand implements Callable<Integer> {
         if (weights != null && !Files.isRegularFile(weights)) {
             throw new LumenException(weights, "no such file");
         }
-        String metric = monitor.equals("accuracy") ? "map50" : monitor;
+        String metric = monitor == null ? "map50" : monitor;
         TrainConfig config = new TrainConfig(epochs, batch, optimizer, lr, weightDecay, momentum, schedule,
                 Math.min(warmup, epochs - 1), 0, Augment.NONE, "none", 0, metric, patience, seed);
         DetectCli.augment(augment);

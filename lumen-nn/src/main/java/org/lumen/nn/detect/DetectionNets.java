@@ -16,6 +16,14 @@ public final class DetectionNets {
 
     private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
 
+    static {
+        for (String size : List.of("n", "s", "m")) {
+            String arch = "yolov8" + size;
+            register(arch, (numClasses, imgsz) -> new org.lumen.nn.models.yolo.YoloNet(arch,
+                    org.lumen.nn.models.yolo.YoloV8.create(size, numClasses)));
+        }
+    }
+
     private DetectionNets() {}
 
     static void register(String arch, Factory factory) {

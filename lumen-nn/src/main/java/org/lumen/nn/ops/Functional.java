@@ -116,6 +116,11 @@ public final class Functional {
         return JniUtils.interpolate(pt(x), new long[] {outH, outW}, 2, false);
     }
 
+    /** {@code F.interpolate(scale_factor=2, mode="nearest")} of {@code [N, C, H, W]}: each pixel becomes 2 x 2. */
+    public static NDArray upsampleNearest2x(NDArray x) {
+        return x.repeat(2, 2).repeat(3, 2);
+    }
+
     /** Zeroes an array's accumulated gradient in place (libtorch accumulates across backward passes). */
     public static void zeroGrad(NDArray a) {
         JniUtils.zeroGrad(pt(a));
