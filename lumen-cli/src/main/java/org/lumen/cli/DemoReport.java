@@ -29,7 +29,7 @@ final class DemoReport {
     private DemoReport() {}
 
     static Path write(Path out, Path run, Path test, Evaluation e, LabeledImages images, DemoExplanations x,
-            String provenance, double seconds) throws IOException {
+            DemoDetection detection, String provenance, double seconds) throws IOException {
         Path root = out.toAbsolutePath().normalize();
         ClassificationMetrics m = e.metrics();
         Map<String, Object> headline = new LinkedHashMap<>();
@@ -74,8 +74,11 @@ final class DemoReport {
                         DemoExplanations.LAYER, x.shown.size(), x.tolerance))
                 .keyValues(explanationSummary(x, e, images))
                 .figure(rel(root, x.curves), "Mean deletion and insertion curves of the explained galaxies")
-                .grid(x.shown.keySet().stream().map(i -> cell(root, e, images, x, i)).toList())
-                .section("Test galaxies (mistakes first)")
+                .grid(x.shown.keySet().stream().map(i -> cell(root, e, images, x, i)).toList());
+        if (detection != null) {
+            detection.section(report, root);
+        }
+        report.section("Test galaxies (mistakes first)")
                 .grid(cells(root, e, images, x));
         Path file = root.resolve("report.html");
         report.write(file);

@@ -53,7 +53,7 @@ class DemoExplanationsTest {
             }
             assertTrue(Files.isRegularFile(x.curves));
 
-            Path report = DemoReport.write(tmp, tmp.resolve("run"), tmp.resolve("run/test"), e, images, x, "test",
+            Path report = DemoReport.write(tmp, tmp.resolve("run"), tmp.resolve("run/test"), e, images, x, null, "test",
                     1.0);
             String html = Files.readString(report);
             assertTrue(html.contains("<h2>Explanations</h2>") && html.contains("pointing game (clumpy galaxies"), html);
