@@ -25,7 +25,9 @@ import org.lumen.core.io.Npy;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.explain.Attribution;
 import org.lumen.nn.explain.Cam;
+import org.lumen.nn.explain.Explainer;
 import org.lumen.nn.explain.Explanation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,8 +57,28 @@ final class ExplainCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME",
-            description = "CAM method (default: ${DEFAULT-VALUE}).")
+            description = "CAM method (gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam,"
+                    + " eigengradcam, scorecam, ablationcam) or attribution (saliency, inputxgradient,"
+                    + " integrated-gradients, smoothgrad, occlusion) (default: ${DEFAULT-VALUE}).")
     String method;
+
+    @Option(names = "--steps", defaultValue = "50", paramLabel = "N", description = "integrated-gradients: Gauss-Legendre steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--base", defaultValue = "saliency", paramLabel = "M", description = "smoothgrad: the method averaged over noisy copies: saliency, inputxgradient or integrated-gradients (default: ${DEFAULT-VALUE}).")
+    String base;
+
+    @Option(names = "--samples", defaultValue = "10", paramLabel = "N", description = "smoothgrad: noisy copies (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--noise-sd", defaultValue = "0.15", paramLabel = "F", description = "smoothgrad: noise sd as a share of the image's value range (default: ${DEFAULT-VALUE}).")
+    double noiseSd;
+
+    @Option(names = "--window", defaultValue = "8", paramLabel = "PX", description = "occlusion: patch size (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--stride", defaultValue = "4", paramLabel = "PX", description = "occlusion: patch step (default: ${DEFAULT-VALUE}).")
+    int stride;
 
     @Option(names = "--layer", split = ",", paramLabel = "L",
             description = "Module path(s) to explain, e.g. layer4 or features.denseblock3; several are averaged"
@@ -102,9 +124,26 @@ final class ExplainCommand implements Callable<Integer> {
         List<String> stems = stems(files);
         try (Classifier model = modelOptions.open()) {
             ModelInfo info = model.info();
-            Cam cam = Cam.builder().setModel(model.net()).setMethod(method).optLayers(layers == null ? List.of() : layers)
-                    .optCounterfactual(counterfactual).build();
-            String name = cam.settings().method();
+            Explainer cam;
+            String name;
+            if (Attribution.isAttribution(method)) {
+                if (layers != null && !layers.isEmpty()) {
+                    throw new LumenException("--layer", method + " attributes to input pixels and takes no layer");
+                }
+                if (counterfactual) {
+                    throw new LumenException("--counterfactual", "is for the CAM family");
+                }
+                Attribution a = Attribution.builder().setModel(model.net()).setMethod(method).optBase(base)
+                        .optSteps(steps).optNoise(samples, noiseSd).optWindow(window, stride).optBatchSize(batch)
+                        .build();
+                cam = a;
+                name = a.method();
+            } else {
+                Cam c = Cam.builder().setModel(model.net()).setMethod(method)
+                        .optLayers(layers == null ? List.of() : layers).optCounterfactual(counterfactual).build();
+                cam = c;
+                name = c.settings().method();
+            }
             Integer targetIndex = target == null ? null : resolveTarget(target, info.classNames());
             Path abs = out.toAbsolutePath();
             Path stage = abs.getParent().resolve("." + abs.getFileName() + ".explain-" + Long.toHexString(System.nanoTime()));
@@ -123,7 +162,7 @@ final class ExplainCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private void explainBatch(Classifier model, Cam cam, List<Path> files, List<String> stems, Integer targetIndex,
+    private void explainBatch(Classifier model, Explainer cam, List<Path> files, List<String> stems, Integer targetIndex,
             String name, Path stage) throws IOException {
         ModelInfo info = model.info();
         int s = info.imgsz();
@@ -144,9 +183,15 @@ final class ExplainCommand implements Callable<Integer> {
             java.util.Arrays.fill(targets, targetIndex);
         }
         List<Explanation> explanations;
+        List<Attribution.Result> attributions = null;
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray batchArray = scope.create(x, new Shape(n, info.channels(), s, s));
-            explanations = cam.explain(batchArray, targets);
+            if (cam instanceof Attribution a) {
+                attributions = a.attribute(batchArray, targets);
+                explanations = Attribution.explanations(attributions);
+            } else {
+                explanations = cam.explain(batchArray, targets);
+            }
         }
         for (int i = 0; i < n; i++) {
             Explanation e = explanations.get(i);
@@ -158,8 +203,16 @@ final class ExplainCommand implements Callable<Integer> {
             if (boxes) {
                 ExplainBoxes.write(stage.resolve(base + ExplainBoxes.SUFFIX), files.get(i), name, e, info.classNames(), boxFraction);
             }
-            System.out.printf(Locale.ROOT, "%s: %s (logit %.4g) -> %s%n", files.get(i),
-                    info.classNames().get(e.target()), e.score(), out.resolve(base + ".png"));
+            String extra = "";
+            if (attributions != null) {
+                Attribution.Result r = attributions.get(i);
+                Npy.write(stage.resolve(base + ".attr.npy"), r.signed(), r.height(), r.width());
+                if (!Double.isNaN(r.delta())) {
+                    extra = String.format(Locale.ROOT, ", completeness delta %.3g", r.delta());
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s: %s (logit %.4g%s) -> %s%n", files.get(i),
+                    info.classNames().get(e.target()), e.score(), extra, out.resolve(base + ".png"));
         }
     }
 

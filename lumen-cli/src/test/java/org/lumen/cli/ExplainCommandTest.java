@@ -117,6 +117,29 @@ class ExplainCommandTest {
     }
 
     @Test
+    void attributionsWriteTheSignedMapAndIntegratedGradientsItsCompletenessGap() throws IOException {
+        Path out = tmp.resolve("attr");
+        Run r = run("explain", "--model", model.toString(), "--method", "integrated-gradients", "--steps", "8",
+                "--out", out.toString(), a.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("completeness delta"), r.out());
+        Npy.Array attr = Npy.read(out.resolve("a.integrated-gradients.attr.npy"));
+        assertArrayEquals(new int[] {64, 64}, attr.shape());
+        Npy.Array raw = Npy.read(out.resolve("a.integrated-gradients.raw.npy"));
+        for (int p = 0; p < raw.floats().length; p++) {
+            assertEquals(Math.max(attr.floats()[p], 0), raw.floats()[p], 0f); // raw = ReLU of the signed map
+        }
+        Run occ = run("explain", "--model", model.toString(), "--method", "occlusion", "--window", "16", "--stride",
+                "8", "--out", out.toString(), a.toString());
+        assertEquals(0, occ.code(), occ.err());
+        assertTrue(Files.isRegularFile(out.resolve("a.occlusion.png")));
+        Run sg = run("explain", "--model", model.toString(), "--method", "smoothgrad", "--samples", "3",
+                "--out", out.toString(), a.toString());
+        assertEquals(0, sg.code(), sg.err());
+        assertArrayEquals(new int[] {64, 64}, Npy.read(out.resolve("a.smoothgrad.npy")).shape());
+    }
+
+    @Test
     void helpShowsExamples() {
         Run r = run("explain", "--help");
         assertEquals(0, r.code());
@@ -137,7 +160,15 @@ class ExplainCommandTest {
 
     @Test
     void badInputIsOneErrorLineAndNoOutput() throws IOException {
-        assertRefused("unknown method 'gradcan'; valid methods: gradcam, gradcam++", "--method", "gradcan", a.toString());
+        assertRefused("unknown method 'gradcan'; did you mean gradcam", "--method", "gradcan", a.toString());
+        assertRefused("unknown method 'saliencyy'; did you mean saliency", "--method", "saliencyy", a.toString());
+        assertRefused("--steps: must be between 1 and 1000, got 0", "--method", "integrated-gradients", "--steps", "0",
+                a.toString());
+        assertRefused("--window: must be at most the input size 64, got 65", "--method", "occlusion", "--window", "65",
+                a.toString());
+        assertRefused("--layer: saliency attributes to input pixels and takes no layer", "--method", "saliency",
+                "--layer", "layer4", a.toString());
+        assertRefused("--base: smoothgrad takes saliency", "--method", "smoothgrad", "--base", "gradcam", a.toString());
         assertRefused("no layer 'layer5' in resnet18; did you mean", "--layer", "layer5", a.toString());
         assertRefused("--target: class 7 is out of range: the model has 2 classes (0..1)", "--target", "7",
                 a.toString());

@@ -462,8 +462,11 @@ public abstract class Cam implements Explainer {
             }
             Function<Settings, Cam> factory = METHODS.get(method.toLowerCase(java.util.Locale.ROOT));
             if (factory == null) {
-                throw new LumenException("--method", "unknown method '" + method + "'; valid methods: "
-                        + String.join(", ", METHODS.keySet()));
+                List<String> all = new ArrayList<>(METHODS.keySet());
+                all.addAll(Attribution.METHODS);
+                throw new LumenException("--method", "unknown method '" + method + "'"
+                        + Backbones.suggest(method, all) + "; CAM methods: " + String.join(", ", METHODS.keySet())
+                        + "; attributions: " + String.join(", ", Attribution.METHODS));
             }
             List<String> paths = layers;
             if (paths == null || paths.isEmpty()) {
