@@ -62,10 +62,15 @@ public final class FasterRcnn extends Module {
      * @param anchorSizes one anchor size per FPN level (torchvision: 32, 64, 128, 256, 512)
      */
     public FasterRcnn(String bodyArch, int numClasses, int[] anchorSizes) {
+        this(bodyArch, numClasses, anchorSizes, true);
+    }
+
+    /** @param frozenNorm frozen batch norms in the body (pretrained) or trainable ones (from scratch) */
+    public FasterRcnn(String bodyArch, int numClasses, int[] anchorSizes, boolean frozenNorm) {
         this.numClasses = numClasses;
         this.anchorSizes = anchorSizes.clone();
         Module backbone = register("backbone", new Container());
-        body = ((Container) backbone).put("body", new ResNetBody(bodyArch));
+        body = ((Container) backbone).put("body", new ResNetBody(bodyArch, frozenNorm));
         Container fpn = ((Container) backbone).put("fpn", new Container());
         fpn.put("inner_blocks", inner);
         fpn.put("layer_blocks", outer);
@@ -87,6 +92,11 @@ public final class FasterRcnn extends Module {
         Container predictor = roi.put("box_predictor", new Container());
         clsScore = predictor.put("cls_score", new Linear(1024, numClasses));
         bboxPred = predictor.put("bbox_pred", new Linear(1024, 4 * numClasses));
+    }
+
+    /** torchvision's {@code trainable_backbone_layers}: conv1 and the first {@code 5 - n} stages frozen. */
+    public void trainableLayers(int n) {
+        body.trainableLayers(n);
     }
 
     /** torchvision's transform sizes ({@code min_size}, {@code max_size}). */
@@ -236,8 +246,15 @@ public final class FasterRcnn extends Module {
         return out;
     }
 
+    /** What the RPN head gave for a batch: objectness {@code [N, A]}, deltas {@code [N, A, 4]}, anchors. */
+    record RpnOut(NDArray objectness, NDArray deltas, NDArray anchors, List<Integer> counts) {}
+
     /** Proposals per image (RPN in evaluation). */
     List<NDArray> proposals(Batch batch, List<NDArray> feats) {
+        return filter(batch, rpnHead(batch, feats), rpnPreNms, rpnPostNms);
+    }
+
+    RpnOut rpnHead(Batch batch, List<NDArray> feats) {
         NDManager m = batch.images().getManager();
         int n = (int) batch.images().getShape().get(0);
         int imgH = (int) batch.images().getShape().get(2);
@@ -268,18 +285,26 @@ public final class FasterRcnn extends Module {
             off += a.length;
         }
         NDArray anchorArr = m.create(anc, new Shape(total, 4));
+        return new RpnOut(objectness, boxDeltas, anchorArr, counts);
+    }
+
+    /** The RPN's proposal filter: per level top-k, clip, small boxes out, NMS per level at 0.7, top-k overall. */
+    List<NDArray> filter(Batch batch, RpnOut rpn, int preNms, int postNms) {
+        NDManager m = batch.images().getManager();
+        int n = (int) batch.images().getShape().get(0);
+        List<Integer> counts = rpn.counts();
         BoxCoder coder = BoxCoder.rpn();
         List<NDArray> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            NDArray props = coder.decode(boxDeltas.get(i), anchorArr); // [total, 4]
-            NDArray ob = objectness.get(i);
+            NDArray props = coder.decode(rpn.deltas().get(i).stopGradient(), rpn.anchors()); // [total, 4]
+            NDArray ob = rpn.objectness().get(i).stopGradient();
             // top pre-NMS per level
             List<NDArray> idx = new ArrayList<>();
             List<Integer> lvlOf = new ArrayList<>();
             int start = 0;
             for (int l = 0; l < counts.size(); l++) {
                 int c = counts.get(l);
-                int k = Math.min(rpnPreNms, c);
+                int k = Math.min(preNms, c);
                 NDArray top = ob.get(start + ":" + (start + c)).argSort(0, false).get(":" + k).add(start);
                 idx.add(top);
                 for (int j = 0; j < k; j++) {
@@ -298,14 +323,14 @@ public final class FasterRcnn extends Module {
             scores = scores.get(keep);
             levels = levels.get(keep);
             NDArray kept = Nms.batchedNms(boxes, scores, levels, 0.7);
-            long k = Math.min(rpnPostNms, kept.getShape().get(0));
+            long k = Math.min(postNms, kept.getShape().get(0));
             out.add(boxes.get(kept.get(":" + k)));
         }
         return out;
     }
 
-    /** Detections per image in the coordinates of the transformed (resized) images; labels 1-based. */
-    List<Boxes> roiHeads(Batch batch, List<NDArray> feats, List<NDArray> proposals) {
+    /** Class logits {@code [K, classes]} and box deltas {@code [K, 4 * classes]} of proposals per image. */
+    NDArray[] boxHead(Batch batch, List<NDArray> feats, List<NDArray> proposals) {
         NDManager m = batch.images().getManager();
         int maxH = 0;
         int maxW = 0;
@@ -331,7 +356,10 @@ public final class FasterRcnn extends Module {
         NDArray allBoxes = NDArrays.concat(new NDList(proposals), 0);
         long k = allRois.getShape().get(0);
         long[] lv = mapper.levels(allBoxes).toLongArray();
-        NDArray pooled = m.zeros(new Shape(k, 256, 7, 7));
+        // pooled per level, then put back in proposal order by a gather (differentiable, unlike an indexed write)
+        NDList parts = new NDList();
+        long[] order = new long[(int) k];
+        int filled = 0;
         for (int l = 0; l < 4; l++) {
             List<Long> sel = new ArrayList<>();
             for (int j = 0; j < k; j++) {
@@ -343,13 +371,32 @@ public final class FasterRcnn extends Module {
                 continue;
             }
             NDArray s = m.create(sel.stream().mapToLong(Long::longValue).toArray());
-            NDArray r = RoiAlign.roiAlign(feats.get(l), allRois.get(s), 7, 7, scales[l], 2, false);
-            pooled.set(new ai.djl.ndarray.index.NDIndex("{}", s), r);
+            parts.add(RoiAlign.roiAlign(feats.get(l), allRois.get(s), 7, 7, scales[l], 2, false));
+            for (long j : sel) {
+                order[(int) j] = filled++;
+            }
         }
+        NDArray pooled = NDArrays.concat(parts, 0).get(m.create(order));
         NDArray h = Functional.relu(fc6.apply(pooled.reshape(k, -1)));
         h = Functional.relu(fc7.apply(h));
-        NDArray logits = clsScore.apply(h);
-        NDArray deltas = bboxPred.apply(h);
+        return new NDArray[] {clsScore.apply(h), bboxPred.apply(h)};
+    }
+
+    /** Detections per image in the coordinates of the transformed (resized) images; labels 1-based. */
+    List<Boxes> roiHeads(Batch batch, List<NDArray> feats, List<NDArray> proposals) {
+        NDManager m = batch.images().getManager();
+        if (proposals.stream().allMatch(p -> p.getShape().get(0) == 0)) {
+            List<Boxes> none = new ArrayList<>();
+            for (int i = 0; i < proposals.size(); i++) {
+                none.add(Boxes.empty(true));
+            }
+            return none;
+        }
+        NDArray allBoxes = NDArrays.concat(new NDList(proposals), 0);
+        long k = allBoxes.getShape().get(0);
+        NDArray[] head = boxHead(batch, feats, proposals);
+        NDArray logits = head[0];
+        NDArray deltas = head[1];
         NDArray boxes = BoxCoder.roiHeads().decode(deltas, allBoxes).reshape(k, numClasses, 4);
         NDArray scores = logits.softmax(1);
         List<Boxes> out = new ArrayList<>();

@@ -23,7 +23,11 @@ public final class FasterRcnnNet implements DetectionNet {
 
     public FasterRcnnNet(String arch, String body, int numClasses, int imgsz) {
         this.arch = arch;
-        this.net = new FasterRcnn(body, numClasses + 1, new int[] {32, 64, 128, 256, 512}).withSizes(imgsz, imgsz);
+        // torchvision's anchors (32-512 px) for its resnet50 layout; 8-128 px for the small CPU variants, which
+        // have no torchvision counterpart and are meant for small objects in small images (clumps of 5-15 px)
+        int[] anchors = body.equals("resnet50") || body.equals("resnet101") ? new int[] {32, 64, 128, 256, 512}
+                : new int[] {8, 16, 32, 64, 128};
+        this.net = new FasterRcnn(body, numClasses + 1, anchors).withSizes(imgsz, imgsz);
     }
 
     @Override
@@ -76,10 +80,48 @@ public final class FasterRcnnNet implements DetectionNet {
         return out;
     }
 
+    /**
+     * A full Faster R-CNN state dict (the box predictor left fresh when its class count differs), or a
+     * classification ResNet's ({@code conv1.*}, {@code bn1.*}, {@code layer1..4.*}; torchvision or Lumen) copied
+     * into {@code backbone.body} with its batch-norm statistics frozen, as torchvision builds a detector on a
+     * pretrained backbone.
+     */
     @Override
     public String transfer(Path weights, NDManager manager) {
-        Weights.load(net, weights, manager);
-        return "loaded " + arch + " weights from " + weights;
+        Map<String, org.lumen.nn.module.Parameter> mine = net.stateDict();
+        int taken = 0;
+        int skipped = 0;
+        try (org.lumen.nn.weights.SafeTensors st = org.lumen.nn.weights.SafeTensors.open(weights)) {
+            boolean classifier = st.entries().containsKey("conv1.weight");
+            for (Map.Entry<String, org.lumen.nn.weights.SafeTensors.Entry> e : st.entries().entrySet()) {
+                String name = classifier ? "backbone.body." + e.getKey() : e.getKey();
+                org.lumen.nn.module.Parameter p = mine.get(name);
+                if (p == null) {
+                    if (classifier && (e.getKey().startsWith("fc.") || e.getKey().endsWith("num_batches_tracked"))) {
+                        skipped++;
+                        continue;
+                    }
+                    throw new LumenException(weights, "unexpected tensor " + e.getKey() + " for " + arch);
+                }
+                ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(e.getValue().shape());
+                if (!shape.equals(p.shape())) {
+                    if (name.startsWith("roi_heads.box_predictor.")) {
+                        skipped++;
+                        continue;
+                    }
+                    throw new LumenException(weights, e.getKey() + ": shape " + shape + " but " + arch + " has "
+                            + p.shape());
+                }
+                p.setValue(manager.create(st.readFloats(e.getValue()), p.shape()));
+                taken++;
+            }
+            if (classifier) {
+                ((FasterRcnn) net).trainableLayers(3);
+            }
+            return "transferred " + taken + " tensors from " + weights + (classifier
+                    ? " into the backbone (conv1 and layer1 frozen, as torchvision's trainable_layers=3)" : "")
+                    + (skipped > 0 ? "; " + skipped + " left out" : "");
+        }
     }
 
     @Override

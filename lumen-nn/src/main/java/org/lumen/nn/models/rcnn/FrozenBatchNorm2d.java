@@ -28,32 +28,28 @@ public final class FrozenBatchNorm2d extends Module {
         eps = 1e-5f;
     }
 
-    /** The values scale and shift were computed from; recomputed when any buffer is replaced (weights loaded). */
-    private NDArray[] cachedFor = new NDArray[4];
-    private NDArray scale;
-    private NDArray shift;
-
     @Override
     protected NDArray forward(NDArray x) {
-        NDArray[] now = {weight.value(), bias.value(), mean.value(), var.value()};
-        if (scale == null || !java.util.Arrays.equals(now, cachedFor)) {
-            if (scale != null) {
-                scale.close();
-                shift.close();
-            }
-            long c = now[0].getShape().get(0);
-            try (ai.djl.ndarray.NDManager tmp = now[0].getManager().newSubManager()) {
-                NDArray sc = now[0].div(now[3].add(eps).sqrt());
-                sc.attach(tmp);
-                NDArray sh = now[1].sub(now[2].mul(sc));
-                sh.attach(tmp);
-                scale = sc.reshape(1, c, 1, 1);
-                shift = sh.reshape(1, c, 1, 1);
-                scale.attach(now[0].getManager());
-                shift.attach(now[0].getManager());
-            }
-            cachedFor = now;
+        long c = weight.value().getShape().get(0);
+        ai.djl.ndarray.NDManager out = x.getManager();
+        // computed per call (a few hundred values) in a scope of the weights' manager, results moved to the
+        // input's: nothing accumulates in the model's manager
+        try (ai.djl.ndarray.NDManager tmp = weight.value().getManager().newSubManager()) {
+            NDArray denom = var.value().add(eps);
+            denom.attach(tmp);
+            NDArray root = denom.sqrt();
+            root.attach(tmp);
+            NDArray sc = weight.value().div(root);
+            sc.attach(tmp);
+            NDArray ms = mean.value().mul(sc);
+            ms.attach(tmp);
+            NDArray sh = bias.value().sub(ms);
+            sh.attach(tmp);
+            NDArray scale = sc.reshape(1, c, 1, 1);
+            NDArray shift = sh.reshape(1, c, 1, 1);
+            scale.attach(out);
+            shift.attach(out);
+            return x.mul(scale).add(shift);
         }
-        return x.mul(scale).add(shift);
     }
 }

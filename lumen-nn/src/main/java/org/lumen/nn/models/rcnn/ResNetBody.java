@@ -21,7 +21,19 @@ public final class ResNetBody extends Module {
     private final Module[] layers = new Module[4];
     private final int[] channels = new int[4];
 
+    private final boolean frozenNorm;
+
+    /** With {@link FrozenBatchNorm2d} (torchvision's choice for pretrained weights). */
     public ResNetBody(String arch) {
+        this(arch, true);
+    }
+
+    /**
+     * @param frozenNorm {@link FrozenBatchNorm2d} (pretrained weights) or a trainable {@code BatchNorm2d}
+     *     (torchvision's choice when neither the detector nor its backbone is pretrained)
+     */
+    public ResNetBody(String arch, boolean frozenNorm) {
+        this.frozenNorm = frozenNorm;
         boolean bottleneck;
         int[] blocks;
         switch (arch) {
@@ -32,7 +44,7 @@ public final class ResNetBody extends Module {
             default -> throw new LumenException("--arch", "no detection body for '" + arch + "'");
         }
         conv1 = register("conv1", conv(3, 64, 7, 2, 3));
-        bn1 = register("bn1", new FrozenBatchNorm2d(64));
+        bn1 = register("bn1", norm(64));
         int expansion = bottleneck ? 4 : 1;
         int in = 64;
         for (int i = 0; i < 4; i++) {
@@ -40,11 +52,27 @@ public final class ResNetBody extends Module {
             Sequential stage = new Sequential();
             for (int b = 0; b < blocks[i]; b++) {
                 int stride = (b == 0 && i > 0) ? 2 : 1;
-                stage.add(new Block(in, planes, stride, bottleneck));
+                stage.add(new Block(in, planes, stride, bottleneck, this));
                 in = planes * expansion;
             }
             layers[i] = register("layer" + (i + 1), stage);
             channels[i] = in;
+        }
+    }
+
+    Module norm(int channels) {
+        return frozenNorm ? new FrozenBatchNorm2d(channels) : new org.lumen.nn.layers.BatchNorm2d(channels);
+    }
+
+    /** Freezes conv1 and the first {@code 5 - trainable} stages (torchvision's {@code trainable_layers}). */
+    public void trainableLayers(int trainable) {
+        setFrozen(false);
+        if (trainable < 5) {
+            conv1.setFrozen(true);
+            bn1.setFrozen(true);
+        }
+        for (int i = 0; i < 4 - trainable && i < 4; i++) {
+            layers[i].setFrozen(true);
         }
     }
 
@@ -80,7 +108,10 @@ public final class ResNetBody extends Module {
         private final List<Module[]> convs = new ArrayList<>();
         private final Sequential downsample;
 
-        Block(int in, int planes, int stride, boolean bottleneck) {
+        private final ResNetBody owner;
+
+        Block(int in, int planes, int stride, boolean bottleneck, ResNetBody owner) {
+            this.owner = owner;
             int out = bottleneck ? planes * 4 : planes;
             if (bottleneck) {
                 add(1, conv(in, planes, 1, 1, 0), planes);
@@ -91,13 +122,13 @@ public final class ResNetBody extends Module {
                 add(2, conv(planes, planes, 3, 1, 1), planes);
             }
             downsample = stride != 1 || in != out
-                    ? register("downsample", new Sequential(conv(in, out, 1, stride, 0), new FrozenBatchNorm2d(out)))
+                    ? register("downsample", new Sequential(conv(in, out, 1, stride, 0), owner.norm(out)))
                     : null;
         }
 
         private void add(int i, Conv2d c, int ch) {
             Module conv = register("conv" + i, c);
-            Module bn = register("bn" + i, new FrozenBatchNorm2d(ch));
+            Module bn = register("bn" + i, owner.norm(ch));
             convs.add(new Module[] {conv, bn});
         }
 
