@@ -7,6 +7,7 @@
 #   ROUNDS=5 THREADS=2 benchmarks/side-by-side.sh
 #   MODES=infer benchmarks/side-by-side.sh     # only one of infer, train
 #   MODES="gradcam fwdbwd" benchmarks/side-by-side.sh   # Grad-CAM (batch 16) and its yardstick
+#   MODES=fasterrcnn benchmarks/side-by-side.sh       # Faster R-CNN resnet50-fpn at 800 px, one image
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"

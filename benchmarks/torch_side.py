@@ -20,7 +20,7 @@ import torchvision
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["infer", "train", "gradcam", "fwdbwd"])
+    p.add_argument("mode", choices=["infer", "train", "gradcam", "fwdbwd", "fasterrcnn"])
     p.add_argument("--layer", default="layer4")
     p.add_argument("--arch", default="resnet18")
     p.add_argument("--imgsz", type=int, default=224)
@@ -33,6 +33,8 @@ def main():
     iters = a.iters or (10 if a.mode == "train" else 15)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
+    if a.mode == "fasterrcnn":
+        return faster_rcnn(a)
     model = getattr(torchvision.models, a.arch)(num_classes=1000)
     x = torch.randn(batch, 3, a.imgsz, a.imgsz)
     y = torch.randint(0, 1000, (batch,))
@@ -100,6 +102,28 @@ def main():
                       "inter_op_threads": torch.get_num_interop_threads(),
                       "median_ms": round(median, 3), "ms_per_image": round(median / batch, 3),
                       "times_ms": [round(t, 2) for t in ms],
+                      "runtime": "PyTorch %s, torchvision %s" % (torch.__version__, torchvision.__version__)}))
+
+
+def faster_rcnn(a):
+    """torchvision's fasterrcnn_resnet50_fpn, 91 classes, random weights, one 3x800x1067 image, eval."""
+    torch.manual_seed(0)
+    model = torchvision.models.detection.fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None).eval()
+    x = torch.rand(3, 800, 1067)
+    iters = a.iters or 5
+    ms = []
+    warmup = 1 if a.warmup == 3 else a.warmup
+    with torch.no_grad():
+        for i in range(warmup + iters):
+            t0 = time.perf_counter()
+            model([x])
+            if i >= warmup:
+                ms.append((time.perf_counter() - t0) * 1e3)
+    median = statistics.median(ms)
+    print(json.dumps({"side": "pytorch", "mode": "fasterrcnn", "arch": "fasterrcnn_resnet50_fpn", "imgsz": 800,
+                      "batch": 1, "intra_op_threads": torch.get_num_threads(),
+                      "inter_op_threads": torch.get_num_interop_threads(), "median_ms": round(median, 3),
+                      "ms_per_image": round(median, 3), "times_ms": [round(t, 2) for t in ms],
                       "runtime": "PyTorch %s, torchvision %s" % (torch.__version__, torchvision.__version__)}))
 
 

@@ -42,15 +42,15 @@ public final class SideBySide {
     private SideBySide() {}
 
     public static void main(String[] args) {
-        if (args.length < 1 || !java.util.List.of("infer", "train", "gradcam", "fwdbwd").contains(args[0])) {
-            System.err.println("usage: SideBySide infer|train|gradcam|fwdbwd [--arch A] [--imgsz S] [--batch B] [--threads T]"
+        if (args.length < 1 || !java.util.List.of("infer", "train", "gradcam", "fwdbwd", "fasterrcnn").contains(args[0])) {
+            System.err.println("usage: SideBySide infer|train|gradcam|fwdbwd|fasterrcnn [--arch A] [--imgsz S] [--batch B] [--threads T]"
                     + " [--warmup W] [--iters N]");
             System.exit(2);
         }
         String mode = args[0];
         Map<String, String> o = new HashMap<>(Map.of("--arch", "resnet18", "--imgsz", "224", "--batch",
-                mode.equals("infer") ? "8" : "16", "--threads", "2", "--warmup", "3", "--iters",
-                mode.equals("train") ? "10" : "15", "--layer", "layer4"));
+                mode.equals("infer") ? "8" : "16", "--threads", "2", "--warmup", mode.equals("fasterrcnn") ? "1" : "3", "--iters",
+                mode.equals("fasterrcnn") ? "5" : mode.equals("train") ? "10" : "15", "--layer", "layer4"));
         for (int i = 1; i + 1 < args.length; i += 2) {
             if (!o.containsKey(args[i])) {
                 System.err.println("unknown option " + args[i]);
@@ -67,6 +67,10 @@ public final class SideBySide {
         System.setProperty("ai.djl.pytorch.num_threads", o.get("--threads"));
         Engine.getEngine("PyTorch");
 
+        if (mode.equals("fasterrcnn")) {
+            fasterRcnn(o, warmup, iters);
+            return;
+        }
         float[][] norm = ModelInfo.defaultNormalisation(3);
         ModelInfo info = new ModelInfo("classify", arch, ModelInfo.anonymousClasses(1000), imgsz, 3, norm[0],
                 norm[1], null);
@@ -143,6 +147,42 @@ public final class SideBySide {
                 + "\"intra_op_threads\":%d,\"inter_op_threads\":%d,\"median_ms\":%.3f,\"ms_per_image\":%.3f,"
                 + "\"times_ms\":[%s],\"runtime\":\"DJL %s, libtorch %s, Java %s\"}%n", mode, arch, imgsz, batch,
                 JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), median, median / batch, times,
+                Engine.getDjlVersion(), Engine.getEngine("PyTorch").getVersion(), System.getProperty("java.version"));
+    }
+
+    /**
+     * {@code fasterrcnn}: torchvision's fasterrcnn_resnet50_fpn layout, 91 classes, seeded random weights, one
+     * 3x800x1067 image (the transform keeps it at 800 px on the short side), evaluation: transform, backbone, FPN,
+     * RPN (1,000 proposals), RoI heads and post-processing.
+     */
+    private static void fasterRcnn(Map<String, String> o, int warmup, int iters) {
+        double[] ms = new double[iters];
+        try (NDManager m = NDManager.newBaseManager()) {
+            org.lumen.nn.models.rcnn.FasterRcnn net = new org.lumen.nn.models.rcnn.FasterRcnn("resnet50", 91,
+                    new int[] {32, 64, 128, 256, 512});
+            net.initialize(m, 0);
+            SplittableRandom r = new SplittableRandom(0);
+            float[] img = new float[3 * 800 * 1067];
+            for (int i = 0; i < img.length; i++) {
+                img[i] = (float) r.nextDouble();
+            }
+            for (int i = 0; i < warmup + iters; i++) {
+                long t0 = System.nanoTime();
+                try (NDManager scope = m.newSubManager()) {
+                    net.detect(java.util.List.of(scope.create(img, new Shape(3, 800, 1067))));
+                }
+                record(ms, i - warmup, t0);
+            }
+        }
+        double median = median(ms);
+        StringBuilder times = new StringBuilder();
+        for (double t : ms) {
+            times.append(times.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", t));
+        }
+        System.out.printf(Locale.ROOT, "{\"side\":\"lumen\",\"mode\":\"fasterrcnn\",\"arch\":\"fasterrcnn_resnet50_fpn\","
+                + "\"imgsz\":800,\"batch\":1,\"intra_op_threads\":%d,\"inter_op_threads\":%d,\"median_ms\":%.3f,"
+                + "\"ms_per_image\":%.3f,\"times_ms\":[%s],\"runtime\":\"DJL %s, libtorch %s, Java %s\"}%n",
+                JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), median, median, times,
                 Engine.getDjlVersion(), Engine.getEngine("PyTorch").getVersion(), System.getProperty("java.version"));
     }
 

@@ -10,7 +10,8 @@ import org.lumen.nn.module.Parameter;
 /**
  * torchvision's {@code FrozenBatchNorm2d}: batch norm with fixed statistics and affine parameters, all four
  * buffers ({@code weight, bias, running_mean, running_var}; no {@code num_batches_tracked}), computed as
- * {@code x * scale + shift} with {@code scale = weight / sqrt(running_var + eps)}, eps 1e-5 (0.14's default).
+ * {@code x * scale + shift} with {@code scale = weight / sqrt(running_var + eps)}, eps 1e-5 (0.14's default);
+ * run as libtorch's batch norm in evaluation mode, which computes the same map in one pass.
  */
 public final class FrozenBatchNorm2d extends Module {
     private final Parameter weight;
@@ -30,26 +31,8 @@ public final class FrozenBatchNorm2d extends Module {
 
     @Override
     protected NDArray forward(NDArray x) {
-        long c = weight.value().getShape().get(0);
-        ai.djl.ndarray.NDManager out = x.getManager();
-        // computed per call (a few hundred values) in a scope of the weights' manager, results moved to the
-        // input's: nothing accumulates in the model's manager
-        try (ai.djl.ndarray.NDManager tmp = weight.value().getManager().newSubManager()) {
-            NDArray denom = var.value().add(eps);
-            denom.attach(tmp);
-            NDArray root = denom.sqrt();
-            root.attach(tmp);
-            NDArray sc = weight.value().div(root);
-            sc.attach(tmp);
-            NDArray ms = mean.value().mul(sc);
-            ms.attach(tmp);
-            NDArray sh = bias.value().sub(ms);
-            sh.attach(tmp);
-            NDArray scale = sc.reshape(1, c, 1, 1);
-            NDArray shift = sh.reshape(1, c, 1, 1);
-            scale.attach(out);
-            shift.attach(out);
-            return x.mul(scale).add(shift);
-        }
+        // libtorch's batch norm with running statistics is this very affine map, in one fused pass
+        return org.lumen.nn.ops.Functional.batchNorm(x, mean.value(), var.value(), weight.value(), bias.value(),
+                false, 0.1, eps);
     }
 }

@@ -136,13 +136,26 @@ public final class ResNetBody extends Module {
         protected NDArray forward(NDArray x) {
             NDArray y = x;
             for (int i = 0; i < convs.size(); i++) {
-                y = convs.get(i)[1].apply(convs.get(i)[0].apply(y));
+                NDArray c = convs.get(i)[0].apply(y);
+                if (y != x) {
+                    release(y);
+                }
+                y = consume(convs.get(i)[1], c);
                 if (i < convs.size() - 1) {
-                    y = org.lumen.nn.ops.Functional.relu(y);
+                    NDArray r = org.lumen.nn.ops.Functional.relu(y);
+                    release(y);
+                    y = r;
                 }
             }
             NDArray identity = downsample == null ? x : downsample.apply(x);
-            return org.lumen.nn.ops.Functional.relu(y.add(identity));
+            NDArray sum = y.add(identity);
+            release(y);
+            if (identity != x) {
+                release(identity);
+            }
+            NDArray out = org.lumen.nn.ops.Functional.relu(sum);
+            release(sum);
+            return out;
         }
     }
 }
