@@ -194,58 +194,87 @@ public abstract class Cam implements Explainer {
         }
     }
 
-    /** The forward (and backward) pass: activations, gradients, targets and their logits. */
+    /**
+     * The forward (and backward) passes: activations, gradients, targets and their logits. A gradient method on
+     * several layers runs one pass per layer: a layer's activation is made a leaf so that its gradient can be
+     * read, which cuts the graph there, so a layer nested inside another (layer3 inside the network before
+     * layer4, or layer4.1 inside layer4) would get no gradient in a shared pass. The targets are fixed by the
+     * first pass and reused.
+     */
     private Pass capture(NDArray x, int[] requested) {
         int n = (int) x.getShape().get(0);
-        List<NDArray[]> seen = new ArrayList<>();
-        for (int j = 0; j < layers.size(); j++) {
-            NDArray[] slot = new NDArray[1];
-            seen.add(slot);
-            String path = settings.layerPaths().get(j);
-            layers.get(j).setOutputHook(out -> {
-                if (slot[0] != null) {
-                    throw new LumenException("--layer", "'" + path + "' runs more than once per forward pass"
-                            + " (a shared module); pick the layer of one call site, e.g. its parent block");
-                }
-                Capture.checkSpatial(path, out.getShape());
-                if (!usesGradients()) {
-                    slot[0] = out;
-                    return out;
-                }
-                NDArray leaf = out.stopGradient();
-                leaf.setRequiresGradient(true);
-                slot[0] = leaf;
-                return leaf;
-            });
-        }
-        float[][] logits;
-        int[] targets;
-        List<float[]> gradients = new ArrayList<>();
-        try {
-            if (usesGradients()) {
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray out = settings.model().apply(x);
-                    logits = rows(out);
-                    targets = resolveTargets(requested, logits);
-                    NDArray oneHot = x.getManager().create(oneHot(targets, logits[0].length), out.getShape());
-                    gc.backward(out.mul(oneHot).sum());
-                    for (NDArray[] slot : seen) {
-                        float[] g = slot[0].getGradient().toFloatArray();
-                        if (settings.counterfactual()) {
-                            for (int k = 0; k < g.length; k++) {
-                                g[k] = -g[k];
-                            }
-                        }
-                        gradients.add(g);
-                    }
-                }
-            } else {
-                logits = rows(settings.model().apply(x));
-                targets = resolveTargets(requested, logits);
+        int count = layers.size();
+        NDArray[] acts = new NDArray[count];
+        float[][] grads = new float[count][];
+        List<List<Integer>> groups = new ArrayList<>();
+        if (usesGradients()) {
+            for (int j = 0; j < count; j++) {
+                groups.add(List.of(j));
             }
-        } finally {
-            for (Module l : layers) {
-                l.setOutputHook(null);
+        } else {
+            List<Integer> all = new ArrayList<>();
+            for (int j = 0; j < count; j++) {
+                all.add(j);
+            }
+            groups.add(all);
+        }
+        float[][] logits = null;
+        int[] targets = requested;
+        for (List<Integer> group : groups) {
+            java.util.Map<Integer, NDArray[]> seen = new java.util.LinkedHashMap<>();
+            for (int j : group) {
+                NDArray[] slot = new NDArray[1];
+                seen.put(j, slot);
+                String path = settings.layerPaths().get(j);
+                layers.get(j).setOutputHook(out -> {
+                    if (slot[0] != null) {
+                        throw new LumenException("--layer", "'" + path + "' runs more than once per forward pass"
+                                + " (a shared module); pick the layer of one call site, e.g. its parent block");
+                    }
+                    Capture.checkSpatial(path, out.getShape());
+                    if (!usesGradients()) {
+                        slot[0] = out;
+                        return out;
+                    }
+                    NDArray leaf = out.stopGradient();
+                    leaf.setRequiresGradient(true);
+                    slot[0] = leaf;
+                    return leaf;
+                });
+            }
+            try {
+                if (usesGradients()) {
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray out = settings.model().apply(x);
+                        logits = rows(out);
+                        targets = resolveTargets(targets, logits);
+                        NDArray oneHot = x.getManager().create(oneHot(targets, logits[0].length), out.getShape());
+                        gc.backward(out.mul(oneHot).sum());
+                        for (java.util.Map.Entry<Integer, NDArray[]> e : seen.entrySet()) {
+                            NDArray leaf = e.getValue()[0];
+                            if (leaf == null) {
+                                continue; // reported below
+                            }
+                            float[] g = leaf.getGradient().toFloatArray();
+                            if (settings.counterfactual()) {
+                                for (int k = 0; k < g.length; k++) {
+                                    g[k] = -g[k];
+                                }
+                            }
+                            grads[e.getKey()] = g;
+                        }
+                    }
+                } else {
+                    logits = rows(settings.model().apply(x));
+                    targets = resolveTargets(targets, logits);
+                }
+            } finally {
+                for (int j : group) {
+                    layers.get(j).setOutputHook(null);
+                }
+            }
+            for (java.util.Map.Entry<Integer, NDArray[]> e : seen.entrySet()) {
+                acts[e.getKey()] = e.getValue()[0];
             }
         }
         float[] scores = new float[n];
@@ -253,15 +282,14 @@ public abstract class Cam implements Explainer {
             scores[i] = logits[i][targets[i]];
         }
         Pass pass = new Pass(targets, scores);
-        for (int j = 0; j < layers.size(); j++) {
-            NDArray act = seen.get(j)[0];
+        for (int j = 0; j < count; j++) {
+            NDArray act = acts[j];
             if (act == null) {
                 throw new LumenException("--layer", "'" + settings.layerPaths().get(j)
                         + "' does not run in this model's forward pass");
             }
-            float[] grads = usesGradients() ? gradients.get(j) : null;
             pass.captures.add(new Capture(this, settings.layerPaths().get(j), layers.get(j), act.getShape(),
-                    act.toFloatArray(), grads, x, targets, scores));
+                    act.toFloatArray(), usesGradients() ? grads[j] : null, x, targets, scores));
         }
         return pass;
     }
