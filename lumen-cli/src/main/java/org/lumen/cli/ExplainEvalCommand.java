@@ -19,7 +19,9 @@ import org.lumen.core.report.Json;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.explain.Attribution;
 import org.lumen.nn.explain.Cam;
+import org.lumen.nn.explain.Explainer;
 import org.lumen.nn.explain.eval.FaithfulnessMetrics;
 import org.lumen.nn.explain.eval.PointingGame;
 import org.lumen.nn.explain.eval.Score;
@@ -42,6 +44,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
             "  lumen explain-eval --model runs/clumps/best --method gradcam --out runs/clumps/xeval \\",
             "      survey/classify/test/clumpy",
+            "  lumen explain-eval --model runs/clumps/best --method gradcam,occlusion,integrated-gradients \\",
+            "      --out runs/clumps/xeval2 survey/classify/test/clumpy",
             "  lumen explain-eval --model runs/clumps/best --method gradcam,scorecam --layer layer3 \\",
             "      --boxes survey/detect/annotations/instances_test.json --out xeval survey/detect/images/test",
             "  lumen explain-eval --arch resnet18 --weights resnet18.safetensors --classes 1000 --method gradcam++ \\",
@@ -54,7 +58,9 @@ final class ExplainEvalCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Option(names = "--method", required = true, split = ",", paramLabel = "NAME",
-            description = "CAM method(s) to evaluate, comma-separated; with two or more, their maps' rank correlation.")
+            description = "Method(s) to evaluate, comma-separated: CAM methods (on --layer) and attributions (saliency,"
+                    + " inputxgradient, integrated-gradients, smoothgrad, occlusion; their defaults); with two or more,"
+                    + " their maps' rank correlation (e.g. gradcam,occlusion).")
     List<String> methods;
 
     @Option(names = "--layer", split = ",", paramLabel = "L",
@@ -106,10 +112,17 @@ final class ExplainEvalCommand implements Callable<Integer> {
             ModelInfo info = model.info();
             int s = info.imgsz();
             double tol = tolerance != null ? tolerance : PointingGame.PAPER_TOLERANCE * s / 224.0;
-            List<Cam> cams = new ArrayList<>();
+            List<Explainer> cams = new ArrayList<>();
+            List<String> layerPaths = List.of();
             for (String m : methods) {
-                cams.add(Cam.builder().setModel(model.net()).setMethod(m).optLayers(layers == null ? List.of() : layers)
-                        .build());
+                if (Attribution.isAttribution(m)) {
+                    cams.add(Attribution.builder().setModel(model.net()).setMethod(m).optSeed(seed).build());
+                } else {
+                    Cam c = Cam.builder().setModel(model.net()).setMethod(m).optLayers(layers == null ? List.of() : layers)
+                            .build();
+                    layerPaths = c.settings().layerPaths();
+                    cams.add(c);
+                }
             }
             FaithfulnessMetrics metrics = FaithfulnessMetrics.builder().setModel(model.net()).optScore(score)
                     .optSteps(steps).optRoadPercentiles(percentiles).optSeed(seed).build();
@@ -132,11 +145,11 @@ final class ExplainEvalCommand implements Callable<Integer> {
                 targets = new int[files.size()];
                 java.util.Arrays.fill(targets, ExplainCommand.resolveTarget(target, info.classNames()));
             }
-            List<String> methodNames = cams.stream().map(c -> c.settings().method()).toList();
+            List<String> methodNames = cams.stream().map(ExplanationScores::methodName).toList();
             List<ExplanationScores.ImageScores> scores = ExplanationScores.evaluate(model, cams, metrics, names, images,
                     targets, gt, tol, batch);
             Files.createDirectories(out);
-            Json.write(out.resolve(JSON), json(info, cams.get(0), methodNames, scores, tol));
+            Json.write(out.resolve(JSON), json(info, layerPaths, methodNames, scores, tol));
             ExplanationScores.plotCurves(out.resolve(CURVES), scores, methodNames, score.name().toLowerCase(Locale.ROOT));
             print(ExplanationScores.means(scores, methodNames), ExplanationScores.meanCorrelations(scores));
         }
@@ -203,13 +216,13 @@ final class ExplainEvalCommand implements Callable<Integer> {
         return boxes.stream().map(b -> new double[] {b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy}).toList();
     }
 
-    private Map<String, Object> json(ModelInfo info, Cam cam, List<String> methodNames,
+    private Map<String, Object> json(ModelInfo info, List<String> layerPaths, List<String> methodNames,
             List<ExplanationScores.ImageScores> scores, double tol) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("arch", info.arch());
         settings.put("imgsz", info.imgsz());
         settings.put("methods", methodNames);
-        settings.put("layers", cam.settings().layerPaths());
+        settings.put("layers", layerPaths);
         settings.put("score", score.name().toLowerCase(Locale.ROOT));
         settings.put("steps", steps);
         settings.put("deletion_baseline", "zero");

@@ -12,7 +12,9 @@ import java.util.Map;
 import org.lumen.core.report.Plots;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.explain.Attribution;
 import org.lumen.nn.explain.Cam;
+import org.lumen.nn.explain.Explainer;
 import org.lumen.nn.explain.Explanation;
 import org.lumen.nn.explain.eval.ConfidenceChange;
 import org.lumen.nn.explain.eval.FaithfulnessMetrics;
@@ -42,7 +44,14 @@ final class ExplanationScores {
      * @param truth ground-truth boxes per image in model-input pixels, null entries (or a null list) for none
      * @param batch images explained and scored together
      */
-    static List<ImageScores> evaluate(Classifier model, List<Cam> cams, FaithfulnessMetrics metrics, List<String> names,
+    /** The method name an explainer reports under. */
+    static String methodName(Explainer e) {
+        return e instanceof Cam c ? c.settings().method() : e instanceof Attribution a ? a.method()
+                : e.getClass().getSimpleName();
+    }
+
+    static List<ImageScores> evaluate(Classifier model, List<? extends Explainer> cams, FaithfulnessMetrics metrics,
+            List<String> names,
             List<float[]> images, int[] targets, List<List<double[]>> truth, double tolerance, int batch) {
         ModelInfo info = model.info();
         int s = info.imgsz();
@@ -61,7 +70,7 @@ final class ExplanationScores {
             }
             try (NDManager scope = model.manager().newSubManager()) {
                 NDArray xs = scope.create(x, new Shape(n, info.channels(), s, s));
-                for (Cam cam : cams) {
+                for (Explainer cam : cams) {
                     List<Explanation> ex = cam.explain(xs, t);
                     if (t == null) {
                         t = ex.stream().mapToInt(Explanation::target).toArray(); // later methods: the same targets
@@ -75,7 +84,7 @@ final class ExplanationScores {
                         List<double[]> boxes = truth == null ? null : truth.get(from + i);
                         PointingGame.Result point = boxes == null ? null
                                 : PointingGame.boxes(maps[i], s, s, boxes, tolerance);
-                        byImage.get(i).put(cam.settings().method(), new Scored(ex.get(i), del.get(i), ins.get(i),
+                        byImage.get(i).put(methodName(cam), new Scored(ex.get(i), del.get(i), ins.get(i),
                                 road.get(i), conf.get(i), point));
                     }
                 }
