@@ -11,20 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.lumen.core.data.Splits;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.detect.DetectionNet;
 import org.lumen.nn.detect.Detector;
 import org.lumen.nn.detect.PreparedDetections;
 import org.lumen.nn.module.Module;
-import org.lumen.nn.module.Parameter;
 
 /**
- * The training loop for detectors, the classifier's {@link Trainer} in all that does not depend on the task:
- * shuffled mini-batches drawn from a generator seeded by (seed, epoch), box-aware augmentation (with YOLO's
- * mosaic where asked), the detector's own losses, an optimiser and a schedule stepped every iteration,
- * validation after every epoch, {@code RUN/best} and {@code RUN/last} written atomically, early stopping, and
- * a resume that continues the interrupted run exactly.
+ * The training loop for detectors: {@link EpochLoop} (shuffling, schedule, validation, checkpoints, early
+ * stopping and resume, shared with classification and segmentation) with box-aware augmentation (YOLO's mosaic
+ * where asked), the detector's own losses, and their parts logged per epoch.
  */
 public final class DetectionTrainer {
     /** Validation after an epoch: metric name to value (the monitored metric among them). */
@@ -46,74 +42,81 @@ public final class DetectionTrainer {
     public TrainState fit(Detector model, PreparedDetections train, Validator validator, Trainer.EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
         DetectionNet net = model.net();
-        Module module = net.module();
-        List<Map.Entry<String, Parameter>> params = module.trainableParameters();
         int s = train.imgsz();
-        try (Optimizer opt = config.optimizer().equals("sgd")
-                ? new Sgd(model.manager(), params, config.momentum(), config.weightDecay(), false)
-                : new AdamW(model.manager(), params, config.weightDecay())) {
-            if (state.optimizerState() != null) {
-                opt.restore(state.optimizerState(), state.optimizerSteps());
+        Map<String, Double> sums = new LinkedHashMap<>();
+        int[] seen = new int[1];
+        return EpochLoop.run(new EpochLoop.Task() {
+            @Override
+            public Module net() {
+                return net.module();
             }
-            opt.attach();
-            LrSchedule schedule = config.lrSchedule();
-            int n = train.size();
-            int batches = Trainer.batches(n, config.batch());
-            TrainState current = state;
-            for (int epoch = state.epoch() + 1; epoch <= config.epochs(); epoch++) {
-                SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + epoch);
-                Engine.getInstance().setRandomSeed((int) (config.seed() * 31 + epoch));
-                int[] order = Splits.permutation(n, rnd);
-                module.train(true);
-                Map<String, Double> sums = new LinkedHashMap<>();
-                double lr = 0;
-                progress.startEpoch(epoch, config.epochs(), batches);
-                for (int b = 0; b < batches; b++) {
-                    int from = b * config.batch();
-                    int count = b == batches - 1 ? n - from : config.batch();
-                    float[] x = new float[count * 3 * s * s];
-                    List<Boxes> targets = new ArrayList<>();
-                    for (int i = 0; i < count; i++) {
-                        DetectionAugment.Sample sample = sample(train, order[from + i], rnd);
-                        System.arraycopy(sample.image(), 0, x, i * 3 * s * s, 3 * s * s);
-                        targets.add(Boxes.truth(sample.boxes(), sample.labels()));
-                    }
-                    lr = schedule.at(epoch - 1 + (double) b / batches, config.epochs());
-                    Map<String, Double> losses = step(model.manager(), net, opt, x, count, s, targets, lr);
-                    losses.forEach((k, v) -> sums.merge(k, v * count, Double::sum));
-                    progress.batch(b + 1, sums.get("loss") / Math.min(n, from + count), lr);
+
+            @Override
+            public SavedModel model() {
+                return model;
+            }
+
+            @Override
+            public NDManager manager() {
+                return model.manager();
+            }
+
+            @Override
+            public int size() {
+                return train.size();
+            }
+
+            @Override
+            public void freeze(int n) {
+                if (n != 0) {
+                    throw new org.lumen.core.LumenException("--freeze", "not available for detectors yet");
                 }
-                module.train(false);
-                Map<String, Double> row = new LinkedHashMap<>();
-                row.put("train_loss", sums.get("loss") / n);
-                for (String part : net.lossParts()) {
-                    row.put("train_" + part, sums.getOrDefault(part, Double.NaN) / n);
+            }
+
+            @Override
+            public NDArray classWeights(NDManager constants) {
+                return null;
+            }
+
+            @Override
+            public double step(NDManager constants, Optimizer opt, int[] order, int from, int count,
+                    SplittableRandom rnd, NDArray classWeights, double lr) {
+                if (from == 0) {
+                    sums.clear();
+                    seen[0] = 0;
                 }
-                row.put("lr", lr);
+                float[] x = new float[count * 3 * s * s];
+                List<Boxes> targets = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    DetectionAugment.Sample sample = sample(train, order[from + i], rnd);
+                    System.arraycopy(sample.image(), 0, x, i * 3 * s * s, 3 * s * s);
+                    targets.add(Boxes.truth(sample.boxes(), sample.labels()));
+                }
+                Map<String, Double> losses = DetectionTrainer.step(model.manager(), net, opt, x, count, s, targets, lr);
+                losses.forEach((k, v) -> sums.merge(k, v * count, Double::sum));
+                seen[0] += count;
+                return losses.get("loss");
+            }
+
+            @Override
+            public Map<String, Double> validate() {
                 Map<String, Double> val = validator.validate(model);
-                val.forEach((k, v) -> row.put("val_" + k, v));
-                Double monitored = val.get(config.monitor());
-                if (monitored == null) {
+                if (!val.containsKey(config.monitor())) {
                     throw new org.lumen.core.LumenException("--monitor", "detection validation reports "
                             + String.join(", ", val.keySet()) + ", not '" + config.monitor() + "'");
                 }
-                boolean improved = current.bestEpoch() == 0 || better(monitored, current.bestMetric());
-                current = current.next(epoch, improved ? monitored : current.bestMetric(),
-                        improved ? epoch : current.bestEpoch(), opt, row);
-                if (improved) {
-                    checkpoints.saveBest(model, current);
-                }
-                checkpoints.saveLast(model, current, opt);
-                log.append(epoch, row);
-                progress.endEpoch(epoch, row, improved);
-                if (config.patience() > 0 && epoch - current.bestEpoch() >= config.patience()) {
-                    progress.message("early stop: no improvement in " + config.monitor() + " for "
-                            + config.patience() + " epochs");
-                    break;
-                }
+                return val;
             }
-            return current;
-        }
+
+            @Override
+            public Map<String, Double> epochColumns() {
+                Map<String, Double> parts = new LinkedHashMap<>();
+                for (String part : net.lossParts()) {
+                    parts.put("train_" + part, sums.getOrDefault(part, Double.NaN) / Math.max(1, seen[0]));
+                }
+                return parts;
+            }
+        }, config, progress, log, checkpoints, state);
     }
 
     private DetectionAugment.Sample sample(PreparedDetections data, int index, SplittableRandom rnd) {
@@ -158,7 +161,4 @@ public final class DetectionTrainer {
         }
     }
 
-    private boolean better(double value, double best) {
-        return config.monitor().endsWith("loss") ? value < best : value > best;
-    }
 }

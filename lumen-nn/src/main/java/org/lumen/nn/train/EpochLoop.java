@@ -47,6 +47,14 @@ final class EpochLoop {
 
         /** Validation metrics by name, the monitored one among them. */
         Map<String, Double> validate();
+
+        /**
+         * Further training columns for the epoch just finished, logged after {@code train_loss} (a detector's
+         * loss parts); read once per epoch, after the last step. None by default.
+         */
+        default Map<String, Double> epochColumns() {
+            return Map.of();
+        }
     }
 
     private EpochLoop() {}
@@ -87,6 +95,7 @@ final class EpochLoop {
                 task.net().train(false);
                 Map<String, Double> row = new LinkedHashMap<>();
                 row.put("train_loss", lossSum / n);
+                row.putAll(task.epochColumns());
                 row.put("lr", lr);
                 Map<String, Double> val = task.validate();
                 val.forEach((k, v) -> row.put("val_" + k, v));
