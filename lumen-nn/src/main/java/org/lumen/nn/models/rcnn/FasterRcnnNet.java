@@ -10,7 +10,6 @@ import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.detect.DetectionNet;
 import org.lumen.nn.module.Module;
-import org.lumen.nn.weights.Weights;
 
 /**
  * {@link FasterRcnn} as a Lumen detector, for inference: labels 0-based without the background (torchvision's

@@ -11,7 +11,6 @@ import org.lumen.core.LumenException;
 import org.lumen.nn.layers.BatchNorm2d;
 import org.lumen.nn.layers.Conv2d;
 import org.lumen.nn.layers.Sequential;
-import org.lumen.nn.module.Init;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.module.Parameter;
 import org.lumen.nn.ops.Functional;
