@@ -106,6 +106,11 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
+    @Option(names = "--box", split = ",", paramLabel = "X1,Y1,X2,Y2", description = "Detectors (YOLO): explain the"
+            + " detection overlapping this box (image pixels) most; its class unless --target names one. The layer"
+            + " defaults to net.model.15 (the stride-8 neck).")
+    List<Double> box;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
     List<Path> inputs;
 
@@ -122,6 +127,12 @@ final class ExplainCommand implements Callable<Integer> {
         }
         List<Path> files = PredictCommand.expand(inputs);
         List<String> stems = stems(files);
+        if (modelOptions.isDetector()) {
+            return explainDetections(files, stems);
+        }
+        if (box != null) {
+            throw new LumenException("--box", "is for detectors; a classifier is explained for a class (--target)");
+        }
         try (Classifier model = modelOptions.open()) {
             ModelInfo info = model.info();
             Explainer cam;
@@ -214,6 +225,60 @@ final class ExplainCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s: %s (logit %.4g%s) -> %s%n", files.get(i),
                     info.classNames().get(e.target()), e.score(), extra, out.resolve(base + ".png"));
         }
+    }
+
+    /** {@code --box}: a detector's detection explained, one image at a time. */
+    private Integer explainDetections(List<Path> files, List<String> stems) throws IOException {
+        if (box == null || box.size() != 4 || !(box.get(2) > box.get(0) && box.get(3) > box.get(1))) {
+            throw new LumenException("--box", "a detector needs --box X1,Y1,X2,Y2 with X2 > X1 and Y2 > Y1");
+        }
+        try (org.lumen.nn.detect.Detector det = modelOptions.openDetector()) {
+            ModelInfo info = det.info();
+            int s = info.imgsz();
+            int cls = target == null ? -1 : resolveTarget(target, info.classNames());
+            org.lumen.nn.explain.DetectionTarget wrapped = new org.lumen.nn.explain.DetectionTarget(det.net());
+            Explainer explainer;
+            String name;
+            if (Attribution.isAttribution(method)) {
+                Attribution a = Attribution.builder().setModel(wrapped).setMethod(method).optBase(base).optSteps(steps)
+                        .optNoise(samples, noiseSd).optWindow(window, stride).optBatchSize(batch).build();
+                explainer = a;
+                name = a.method();
+            } else {
+                Cam c = Cam.builder().setModel(wrapped).setMethod(method).optLayers(layers == null || layers.isEmpty()
+                        ? List.of(org.lumen.nn.explain.DetectionTarget.DEFAULT_YOLO_LAYER) : layers)
+                        .optCounterfactual(counterfactual).build();
+                explainer = c;
+                name = c.settings().method();
+            }
+            Path abs = out.toAbsolutePath();
+            Path stage = abs.getParent().resolve("." + abs.getFileName() + ".explain-" + Long.toHexString(System.nanoTime()));
+            Files.createDirectories(stage);
+            try {
+                for (int i = 0; i < files.size(); i++) {
+                    Image raw = org.lumen.core.image.ImageDecoder.read(files.get(i));
+                    Image img = Preprocess.fit(raw, s, 3);
+                    double fx = (double) s / raw.width();
+                    double fy = (double) s / raw.height();
+                    wrapped.setTargets(new double[][] {{box.get(0) * fx, box.get(1) * fy, box.get(2) * fx,
+                        box.get(3) * fy}}, new int[] {cls});
+                    Explanation e;
+                    try (NDManager scope = det.manager().newSubManager()) {
+                        e = explainer.explain(scope.create(img.data(), new Shape(1, 3, s, s)), new int[] {0}).get(0);
+                    }
+                    String base = stems.get(i) + "." + name;
+                    ImageOps.writePng(HeatmapOverlay.render(img, e.heatmap(), Colormap.viridis()), stage.resolve(base + ".png"));
+                    Npy.write(stage.resolve(base + ".npy"), e.heatmap(), e.height(), e.width());
+                    Npy.write(stage.resolve(base + ".raw.npy"), e.raw(), e.rawHeight(), e.rawWidth());
+                    System.out.printf(Locale.ROOT, "%s: detection score (logit %.4g) at box %s -> %s%n", files.get(i),
+                            e.score(), box, out.resolve(base + ".png"));
+                }
+                publish(stage, abs);
+            } finally {
+                AtomicFiles.deleteTree(stage);
+            }
+        }
+        return Main.OK;
     }
 
     /** A class name, or an index (range-checked by the explainer against the model). */

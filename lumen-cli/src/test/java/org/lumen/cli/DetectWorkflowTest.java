@@ -129,6 +129,23 @@ class DetectWorkflowTest {
     }
 
     @Test
+    void explainsTheDetectionAtABox() throws IOException {
+        Path one;
+        try (var s = Files.list(data.resolve("images/test"))) {
+            one = s.sorted().findFirst().orElseThrow();
+        }
+        Path out = dir.resolve("explained");
+        Cli.Result r = Cli.run("explain", "--model", run.resolve("best"), "--method", "gradcam", "--box", "20,20,40,40",
+                "--out", out, one);
+        assertEquals(0, r.exit(), r::toString);
+        String stem = one.getFileName().toString().replace(".png", "");
+        assertTrue(Files.isRegularFile(out.resolve(stem + ".gradcam.png")));
+        assertEquals(64 * 64, org.lumen.core.io.Npy.read(out.resolve(stem + ".gradcam.npy")).floats().length);
+        Cli.assertBadInput(Cli.run("explain", "--model", run.resolve("best"), "--out", dir.resolve("e2"), one), "--box",
+                "needs --box");
+    }
+
+    @Test
     void badInputGetsOneLineAndExit2() throws IOException {
         Cli.assertBadInput(Cli.run("train", "--task", "detect", "--data", data, "--arch", "yolov8x", "--out",
                 dir.resolve("x1")), "--arch", "yolov8n");

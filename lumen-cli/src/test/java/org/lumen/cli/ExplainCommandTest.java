@@ -169,6 +169,7 @@ class ExplainCommandTest {
         assertRefused("--layer: saliency attributes to input pixels and takes no layer", "--method", "saliency",
                 "--layer", "layer4", a.toString());
         assertRefused("--base: smoothgrad takes saliency", "--method", "smoothgrad", "--base", "gradcam", a.toString());
+        assertRefused("--box: is for detectors", "--box", "1,2,30,40", a.toString());
         assertRefused("no layer 'layer5' in resnet18; did you mean", "--layer", "layer5", a.toString());
         assertRefused("--target: class 7 is out of range: the model has 2 classes (0..1)", "--target", "7",
                 a.toString());

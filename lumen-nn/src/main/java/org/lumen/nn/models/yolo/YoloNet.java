@@ -197,6 +197,75 @@ public final class YoloNet implements DetectionNet {
         return out;
     }
 
+    /**
+     * For explaining a detection: per image, the pre-sigmoid class score of the anchor whose predicted box
+     * overlaps {@code boxes[i]} most (IoU on the detached prediction; the higher score on ties), for class
+     * {@code classes[i]} (or, where negative, that anchor's best class). Returns {@code [N, 1]}, differentiable
+     * with respect to the network's activations.
+     *
+     * @param boxes one xyxy box per image, in pixels of {@code images}
+     */
+    public NDArray detectionLogit(NDArray images, double[][] boxes, int[] classes) {
+        int n = (int) images.getShape().get(0);
+        int h = (int) images.getShape().get(2);
+        int w = (int) images.getShape().get(3);
+        int nc = net.numClasses();
+        float[][] anc = anchors(h, w);
+        int a = anc.length;
+        NDArray pred = raw(images);
+        NDArray dist = pred.get(":, :, :" + 4 * YoloV8.REG_MAX);
+        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":");
+        float[] ax = new float[a * 2];
+        for (int i = 0; i < a; i++) {
+            ax[2 * i] = anc[i][0];
+            ax[2 * i + 1] = anc[i][1];
+        }
+        NDArray anchorPts = images.getManager().create(ax, new Shape(1, a, 2));
+        float[] decoded = NDArrayBoxes.fromDistances(anchorPts, distances(dist.stopGradient())).toFloatArray();
+        float[] scores = logits.stopGradient().toFloatArray();
+        long[] index = new long[n];
+        for (int b = 0; b < n; b++) {
+            double best = -1;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            int bestAnchor = 0;
+            int bestClass = 0;
+            for (int i = 0; i < a; i++) {
+                float s = anc[i][2];
+                double[] d = {decoded[(b * a + i) * 4] * s, decoded[(b * a + i) * 4 + 1] * s,
+                    decoded[(b * a + i) * 4 + 2] * s, decoded[(b * a + i) * 4 + 3] * s};
+                double iou = iou(boxes[b], d);
+                int c = classes[b];
+                if (c < 0) {
+                    c = 0;
+                    for (int k = 1; k < nc; k++) {
+                        if (scores[(b * a + i) * nc + k] > scores[(b * a + i) * nc + c]) {
+                            c = k;
+                        }
+                    }
+                }
+                double sc = scores[(b * a + i) * nc + c];
+                if (iou > best || (iou == best && sc > bestScore)) {
+                    best = iou;
+                    bestScore = sc;
+                    bestAnchor = i;
+                    bestClass = c;
+                }
+            }
+            index[b] = ((long) b * a + bestAnchor) * nc + bestClass;
+        }
+        return logits.reshape(-1).get(images.getManager().create(index)).reshape(n, 1);
+    }
+
+    private static double iou(double[] p, double[] q) {
+        double w = Math.min(p[2], q[2]) - Math.max(p[0], q[0]);
+        double h = Math.min(p[3], q[3]) - Math.max(p[1], q[1]);
+        if (w <= 0 || h <= 0) {
+            return 0;
+        }
+        double inter = w * h;
+        return inter / ((p[2] - p[0]) * (p[3] - p[1]) + (q[2] - q[0]) * (q[3] - q[1]) - inter);
+    }
+
     /** {@code BCEWithLogits(x, t)} element-wise: {@code max(x, 0) - x t + log(1 + exp(-|x|))}. */
     static NDArray bceWithLogits(NDArray x, NDArray t) {
         return x.maximum(0f).sub(x.mul(t)).add(x.abs().neg().exp().add(1f).log());
