@@ -59,7 +59,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME",
             description = "CAM method (gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam,"
                     + " eigengradcam, scorecam, ablationcam) or attribution (saliency, inputxgradient,"
-                    + " integrated-gradients, smoothgrad, occlusion) (default: ${DEFAULT-VALUE}).")
+                    + " integrated-gradients, smoothgrad, occlusion, lime, kernelshap) (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--steps", defaultValue = "50", paramLabel = "N", description = "integrated-gradients: Gauss-Legendre steps (default: ${DEFAULT-VALUE}).")
@@ -68,8 +68,11 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--base", defaultValue = "saliency", paramLabel = "M", description = "smoothgrad: the method averaged over noisy copies: saliency, inputxgradient or integrated-gradients (default: ${DEFAULT-VALUE}).")
     String base;
 
-    @Option(names = "--samples", defaultValue = "10", paramLabel = "N", description = "smoothgrad: noisy copies (default: ${DEFAULT-VALUE}).")
-    int samples;
+    @Option(names = "--samples", paramLabel = "N", description = "smoothgrad: noisy copies (default 10); lime, kernelshap: coalitions (default 256).")
+    Integer samples;
+
+    @Option(names = "--segments", defaultValue = "8", paramLabel = "N", description = "lime, kernelshap: an N x N grid of superpixels (default: ${DEFAULT-VALUE}).")
+    int segments;
 
     @Option(names = "--noise-sd", defaultValue = "0.15", paramLabel = "F", description = "smoothgrad: noise sd as a share of the image's value range (default: ${DEFAULT-VALUE}).")
     double noiseSd;
@@ -145,7 +148,7 @@ final class ExplainCommand implements Callable<Integer> {
                     throw new LumenException("--counterfactual", "is for the CAM family");
                 }
                 Attribution a = Attribution.builder().setModel(model.net()).setMethod(method).optBase(base)
-                        .optSteps(steps).optNoise(samples, noiseSd).optWindow(window, stride).optBatchSize(batch)
+                        .optSteps(steps).optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments).optWindow(window, stride).optBatchSize(batch)
                         .build();
                 cam = a;
                 name = a.method();
@@ -241,7 +244,7 @@ final class ExplainCommand implements Callable<Integer> {
             String name;
             if (Attribution.isAttribution(method)) {
                 Attribution a = Attribution.builder().setModel(wrapped).setMethod(method).optBase(base).optSteps(steps)
-                        .optNoise(samples, noiseSd).optWindow(window, stride).optBatchSize(batch).build();
+                        .optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments).optWindow(window, stride).optBatchSize(batch).build();
                 explainer = a;
                 name = a.method();
             } else {

@@ -137,6 +137,13 @@ class ExplainCommandTest {
                 "--out", out.toString(), a.toString());
         assertEquals(0, sg.code(), sg.err());
         assertArrayEquals(new int[] {64, 64}, Npy.read(out.resolve("a.smoothgrad.npy")).shape());
+        Run lime = run("explain", "--model", model.toString(), "--method", "lime", "--segments", "4", "--samples", "40",
+                "--out", out.toString(), a.toString());
+        assertEquals(0, lime.code(), lime.err());
+        float[] map = Npy.read(out.resolve("a.lime.attr.npy")).floats();
+        assertEquals(map[0], map[15], 0f); // one value per 16 x 16 superpixel
+        assertRefused("--samples: lime needs at least segments^2 + 1 = 65", "--method", "lime", "--samples", "20",
+                a.toString());
     }
 
     @Test

@@ -39,7 +39,7 @@ import org.lumen.nn.module.Parameter;
  */
 public final class Attribution implements Explainer {
     public static final List<String> METHODS = List.of("saliency", "inputxgradient", "integrated-gradients",
-            "smoothgrad", "occlusion");
+            "smoothgrad", "occlusion", "lime", "kernelshap");
 
     /** One image's attribution. */
     public record Result(int target, float score, int height, int width, float[] signed, double delta) {}
@@ -52,6 +52,7 @@ public final class Attribution implements Explainer {
     private final double noiseSd;
     private final int window;
     private final int stride;
+    private final int segments;
     private final int batchSize;
     private final long seed;
 
@@ -64,6 +65,7 @@ public final class Attribution implements Explainer {
         this.noiseSd = b.noiseSd;
         this.window = b.window;
         this.stride = b.stride;
+        this.segments = b.segments;
         this.batchSize = b.batchSize;
         this.seed = b.seed;
     }
@@ -193,6 +195,7 @@ public final class Attribution implements Explainer {
                 yield new Result(t, score, h, w, reduce(base, mean, c, hw), Double.NaN);
             }
             case "occlusion" -> new Result(t, score, h, w, occlusion(scope, x, c, h, w, t, score), Double.NaN);
+            case "lime", "kernelshap" -> new Result(t, score, h, w, surrogate(scope, x, c, h, w, t), Double.NaN);
             default -> throw new IllegalStateException(method);
         };
     }
@@ -306,6 +309,158 @@ public final class Attribution implements Explainer {
         return out;
     }
 
+    /**
+     * LIME and Kernel SHAP over a grid of {@code segments x segments} superpixels: {@code samples} random
+     * coalitions (superpixels kept, the others set to 0), the target's logit for each, and a weighted least-squares
+     * fit of logit ~ intercept + sum of kept superpixels' coefficients; each pixel gets its superpixel's
+     * coefficient. LIME weighs a coalition by Captum's default kernel, {@code exp(-d^2 / w^2)} with d the cosine
+     * distance between the coalition and all-kept and w = 1, coalitions drawn uniformly; Kernel SHAP by the Shapley
+     * kernel, with coalition sizes drawn in proportion to it and the all-kept and none-kept coalitions pinned with
+     * a large weight (so the coefficients sum to F(x) - F(0), as Shapley values do). Seeded.
+     */
+    private float[] surrogate(NDManager scope, float[] x, int c, int h, int w, int t) {
+        int g = segments;
+        int m = g * g;
+        int[] segOf = new int[h * w];
+        for (int y = 0; y < h; y++) {
+            for (int xx = 0; xx < w; xx++) {
+                segOf[y * w + xx] = Math.min(g - 1, y * g / h) * g + Math.min(g - 1, xx * g / w);
+            }
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        boolean shap = method.equals("kernelshap");
+        List<boolean[]> coalitions = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        if (shap) {
+            coalitions.add(fill(m, true));
+            weights.add(1e6);
+            coalitions.add(fill(m, false));
+            weights.add(1e6);
+        }
+        double[] sizeWeight = new double[m];
+        double totalSize = 0;
+        for (int k = 1; k < m; k++) {
+            sizeWeight[k] = (m - 1.0) / ((double) k * (m - k));
+            totalSize += sizeWeight[k];
+        }
+        while (coalitions.size() < samples) {
+            boolean[] z = new boolean[m];
+            if (shap) {
+                double u = rnd.nextDouble() * totalSize;
+                int size = 1;
+                while (size < m - 1 && u > sizeWeight[size]) {
+                    u -= sizeWeight[size];
+                    size++;
+                }
+                for (int idx : permutationPrefix(m, size, rnd)) {
+                    z[idx] = true;
+                }
+                weights.add(1.0); // sizes already drawn by the kernel; within a size all coalitions weigh alike
+            } else {
+                int kept = 0;
+                for (int k = 0; k < m; k++) {
+                    z[k] = rnd.nextBoolean();
+                    kept += z[k] ? 1 : 0;
+                }
+                double cos = kept == 0 ? 0 : kept / Math.sqrt((double) kept * m);
+                double d = 1 - cos;
+                weights.add(Math.exp(-d * d));
+            }
+            coalitions.add(z);
+        }
+        double[] y = new double[coalitions.size()];
+        for (int from = 0; from < coalitions.size(); from += batchSize) {
+            int n = Math.min(batchSize, coalitions.size() - from);
+            float[] stack = new float[n * x.length];
+            for (int q = 0; q < n; q++) {
+                boolean[] z = coalitions.get(from + q);
+                for (int ch = 0; ch < c; ch++) {
+                    for (int p = 0; p < h * w; p++) {
+                        stack[q * x.length + ch * h * w + p] = z[segOf[p]] ? x[ch * h * w + p] : 0;
+                    }
+                }
+            }
+            float[][] l = logits(scope, stack, n, c, h, w);
+            for (int q = 0; q < n; q++) {
+                y[from + q] = l[q][t];
+            }
+        }
+        double[] coef = weightedLeastSquares(coalitions, weights, y, m);
+        float[] out = new float[h * w];
+        for (int p = 0; p < out.length; p++) {
+            out[p] = (float) coef[1 + segOf[p]];
+        }
+        return out;
+    }
+
+    private static boolean[] fill(int m, boolean v) {
+        boolean[] z = new boolean[m];
+        java.util.Arrays.fill(z, v);
+        return z;
+    }
+
+    private static int[] permutationPrefix(int m, int k, SplittableRandom rnd) {
+        int[] p = new int[m];
+        for (int i = 0; i < m; i++) {
+            p[i] = i;
+        }
+        for (int i = 0; i < k; i++) {
+            int j = i + rnd.nextInt(m - i);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return java.util.Arrays.copyOf(p, k);
+    }
+
+    /** Solves min sum w (y - b0 - sum_k b_k z_k)^2 (+ 1e-6 ridge) by the normal equations; {b0, b1..bm}. */
+    static double[] weightedLeastSquares(List<boolean[]> z, List<Double> wts, double[] y, int m) {
+        int d = m + 1;
+        double[][] a = new double[d][d + 1];
+        for (int r = 0; r < z.size(); r++) {
+            double[] row = new double[d];
+            row[0] = 1;
+            for (int k = 0; k < m; k++) {
+                row[k + 1] = z.get(r)[k] ? 1 : 0;
+            }
+            double wt = wts.get(r);
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    a[i][j] += wt * row[i] * row[j];
+                }
+                a[i][d] += wt * row[i] * y[r];
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            a[i][i] += 1e-6;
+        }
+        // Gaussian elimination with partial pivoting
+        for (int col = 0; col < d; col++) {
+            int piv = col;
+            for (int r = col + 1; r < d; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) {
+                    piv = r;
+                }
+            }
+            double[] tmp = a[col];
+            a[col] = a[piv];
+            a[piv] = tmp;
+            for (int r = 0; r < d; r++) {
+                if (r != col && a[col][col] != 0) {
+                    double f = a[r][col] / a[col][col];
+                    for (int k = col; k <= d; k++) {
+                        a[r][k] -= f * a[col][k];
+                    }
+                }
+            }
+        }
+        double[] b = new double[d];
+        for (int i = 0; i < d; i++) {
+            b[i] = a[i][i] == 0 ? 0 : a[i][d] / a[i][i];
+        }
+        return b;
+    }
+
     private float[][] logits(NDManager parent, float[] x, int n, int c, int h, int w) {
         try (NDManager scope = parent.newSubManager()) {
             NDArray out = model.apply(scope.create(x, new Shape(n, c, h, w)));
@@ -402,10 +557,11 @@ public final class Attribution implements Explainer {
         private String method;
         private String base = "saliency";
         private int steps = 50;
-        private int samples = 10;
+        private int samples = -1; // by method: 10 for smoothgrad, 256 for lime and kernelshap
         private double noiseSd = 0.15;
         private int window = 8;
         private int stride = 4;
+        private int segments = 8;
         private int batchSize = 16;
         private long seed;
 
@@ -431,8 +587,10 @@ public final class Attribution implements Explainer {
             return this;
         }
 
-        /** Noisy copies smoothgrad averages (default 10) and their standard deviation as a share of the input
-         * range (default 0.15). */
+        /**
+         * Samples: noisy copies smoothgrad averages (default 10) or coalitions lime and kernelshap fit (default
+         * 256); and smoothgrad's noise standard deviation as a share of the input range (default 0.15).
+         */
         public Builder optNoise(int samples, double sd) {
             this.samples = samples;
             this.noiseSd = sd;
@@ -443,6 +601,12 @@ public final class Attribution implements Explainer {
         public Builder optWindow(int window, int stride) {
             this.window = window;
             this.stride = stride;
+            return this;
+        }
+
+        /** lime and kernelshap: a grid of {@code n x n} superpixels (default 8). */
+        public Builder optSegments(int n) {
+            this.segments = n;
             return this;
         }
 
@@ -471,10 +635,18 @@ public final class Attribution implements Explainer {
                         + " not '" + base + "'");
             }
             check(steps >= 1 && steps <= 1000, "--steps", "must be between 1 and 1000, got " + steps);
-            check(samples >= 1 && samples <= 1000, "--samples", "must be between 1 and 1000, got " + samples);
+            if (samples < 0) {
+                samples = method.equals("lime") || method.equals("kernelshap") ? 256 : 10;
+            }
+            check(samples >= 1 && samples <= 100_000, "--samples", "must be between 1 and 100000, got " + samples);
             check(noiseSd >= 0 && noiseSd <= 10, "--noise-sd", "must be between 0 and 10, got " + noiseSd);
             check(window >= 1, "--window", "must be at least 1, got " + window);
             check(stride >= 1, "--stride", "must be at least 1, got " + stride);
+            check(segments >= 2 && segments <= 64, "--segments", "must be between 2 and 64, got " + segments);
+            if ((method.equals("lime") || method.equals("kernelshap")) && samples < segments * segments + 1) {
+                throw new LumenException("--samples", method + " needs at least segments^2 + 1 = "
+                        + (segments * segments + 1) + " samples to fit one coefficient per superpixel, got " + samples);
+            }
             check(batchSize >= 1, "--batch", "must be at least 1, got " + batchSize);
             return new Attribution(this);
         }
