@@ -110,8 +110,9 @@ final class ExplainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--box", split = ",", paramLabel = "X1,Y1,X2,Y2", description = "Detectors (YOLO): explain the"
-            + " detection overlapping this box (image pixels) most; its class unless --target names one. The layer"
-            + " defaults to net.model.15 (the stride-8 neck).")
+            + " detection overlapping this box (image pixels) most; its class unless --target names one; the layer"
+            + " defaults to net.model.15 (the stride-8 neck). Segmentation models: explain the mean logit of"
+            + " --target over this region; the layer defaults to the last decoder stage.")
     List<Double> box;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
@@ -133,8 +134,13 @@ final class ExplainCommand implements Callable<Integer> {
         if (modelOptions.isDetector()) {
             return explainDetections(files, stems);
         }
+        try (org.lumen.nn.segment.Segmenter seg = modelOptions.openSegmenter()) {
+            if (seg != null) {
+                return explainSegmentation(seg, files, stems);
+            }
+        }
         if (box != null) {
-            throw new LumenException("--box", "is for detectors; a classifier is explained for a class (--target)");
+            throw new LumenException("--box", "is for detectors and segmentation models; a classifier is explained for a class (--target)");
         }
         try (Classifier model = modelOptions.open()) {
             ModelInfo info = model.info();
@@ -228,6 +234,77 @@ final class ExplainCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s: %s (logit %.4g%s) -> %s%n", files.get(i),
                     info.classNames().get(e.target()), e.score(), extra, out.resolve(base + ".png"));
         }
+    }
+
+    /**
+     * A segmentation model explained over a region: the mean logit of {@code --target} inside {@code --box}
+     * (image pixels). CAM layers default to the last decoder stage.
+     */
+    private Integer explainSegmentation(org.lumen.nn.segment.Segmenter seg, List<Path> files, List<String> stems)
+            throws IOException {
+        if (box == null || box.size() != 4 || !(box.get(2) > box.get(0) && box.get(3) > box.get(1))) {
+            throw new LumenException("--box", "a segmentation model is explained over a region: --box X1,Y1,X2,Y2");
+        }
+        if (target == null) {
+            throw new LumenException("--target", "name the class to explain, one of " + seg.info().classNames());
+        }
+        ModelInfo info = seg.info();
+        int s = info.imgsz();
+        int cls = resolveTarget(target, info.classNames());
+        org.lumen.nn.explain.SegmentationTarget wrapped = new org.lumen.nn.explain.SegmentationTarget(seg.net());
+        Explainer explainer;
+        String name;
+        if (Attribution.isAttribution(method)) {
+            Attribution a = Attribution.builder().setModel(wrapped).setMethod(method).optBase(base).optSteps(steps)
+                    .optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments).optWindow(window, stride)
+                    .optBatchSize(batch).build();
+            explainer = a;
+            name = a.method();
+        } else {
+            List<String> ups = seg.net().children().keySet().stream().filter(k -> k.startsWith("up")).toList();
+            String defaultLayer = "net." + (ups.isEmpty() ? seg.net().children().keySet().iterator().next()
+                    : ups.get(ups.size() - 1));
+            Cam c = Cam.builder().setModel(wrapped).setMethod(method).optLayers(layers == null || layers.isEmpty()
+                    ? List.of(defaultLayer) : layers).optCounterfactual(counterfactual).build();
+            explainer = c;
+            name = c.settings().method();
+        }
+        Path abs = out.toAbsolutePath();
+        Path stage = abs.getParent().resolve("." + abs.getFileName() + ".explain-" + Long.toHexString(System.nanoTime()));
+        Files.createDirectories(stage);
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                Image raw = org.lumen.core.image.ImageDecoder.read(files.get(i));
+                Image img = Preprocess.fit(raw, s, info.channels());
+                float[] v = img.data().clone();
+                Preprocess.normalise(v, info.channels(), s, info.mean(), info.std());
+                float[] mask = new float[s * s];
+                double fx = (double) s / raw.width();
+                double fy = (double) s / raw.height();
+                for (int y = (int) Math.floor(box.get(1) * fy); y < Math.min(s, Math.ceil(box.get(3) * fy)); y++) {
+                    for (int x = (int) Math.floor(box.get(0) * fx); x < Math.min(s, Math.ceil(box.get(2) * fx)); x++) {
+                        if (y >= 0 && x >= 0) {
+                            mask[y * s + x] = 1;
+                        }
+                    }
+                }
+                wrapped.setTargets(new float[][] {mask}, new int[] {cls});
+                Explanation e;
+                try (NDManager scope = seg.manager().newSubManager()) {
+                    e = explainer.explain(scope.create(v, new Shape(1, info.channels(), s, s)), new int[] {0}).get(0);
+                }
+                String base = stems.get(i) + "." + name;
+                ImageOps.writePng(HeatmapOverlay.render(img, e.heatmap(), Colormap.viridis()), stage.resolve(base + ".png"));
+                Npy.write(stage.resolve(base + ".npy"), e.heatmap(), e.height(), e.width());
+                Npy.write(stage.resolve(base + ".raw.npy"), e.raw(), e.rawHeight(), e.rawWidth());
+                System.out.printf(Locale.ROOT, "%s: %s over the region (mean logit %.4g) -> %s%n", files.get(i),
+                        info.classNames().get(cls), e.score(), out.resolve(base + ".png"));
+            }
+            publish(stage, abs);
+        } finally {
+            AtomicFiles.deleteTree(stage);
+        }
+        return Main.OK;
     }
 
     /** {@code --box}: a detector's detection explained, one image at a time. */

@@ -130,6 +130,23 @@ class SegmentWorkflowTest {
     }
 
     @Test
+    void explainsAClassOverARegion() throws IOException {
+        Path one;
+        try (var s = Files.list(data.resolve("images/test"))) {
+            one = s.sorted().findFirst().orElseThrow();
+        }
+        Path out = dir.resolve("seg-explained");
+        Cli.Result r = Cli.run("explain", "--model", run.resolve("best"), "--method", "gradcam", "--box", "8,8,24,24",
+                "--target", "galaxy", "--out", out, one);
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("galaxy over the region"), r::toString);
+        String stem = one.getFileName().toString().replace(".png", "");
+        assertTrue(Files.isRegularFile(out.resolve(stem + ".gradcam.npy")));
+        Cli.assertBadInput(Cli.run("explain", "--model", run.resolve("best"), "--box", "8,8,24,24", "--out",
+                dir.resolve("seg-x2"), one), "--target", "name the class");
+    }
+
+    @Test
     void badMasksNameTheFileAndNothingIsWritten() throws IOException {
         Path bad = dir.resolve("bad");
         BadInputTest.copyTree(data, bad);
