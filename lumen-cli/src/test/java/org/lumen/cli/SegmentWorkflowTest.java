@@ -130,6 +130,28 @@ class SegmentWorkflowTest {
     }
 
     @Test
+    void segmentThenClassifyComparesWithWholeImages() throws IOException {
+        Path out = dir.resolve("seg-cls");
+        Cli.Result r = Cli.run("segment-classify", "--seg-model", run.resolve("best"), "--data",
+                dir.resolve("survey/classify"), "--arch", "resnet18", "--imgsz", 32, "--epochs", 1, "--batch", 8,
+                "--out", out);
+        assertEquals(0, r.exit(), r::toString);
+        JsonNode c = new ObjectMapper().readTree(out.resolve("comparison.json").toFile());
+        for (String kind : List.of("whole", "masked")) {
+            double acc = c.get(kind).get("accuracy").asDouble();
+            assertTrue(acc >= 0 && acc <= 1, kind + " " + acc);
+            assertEquals(c.get("whole").get("test_images").asInt(), c.get(kind).get("test_images").asInt());
+        }
+        // the masked images exist for every split, with background pixels set to 0
+        try (var s = Files.walk(out.resolve("masked/test"))) {
+            assertTrue(s.anyMatch(p -> p.toString().endsWith(".png")));
+        }
+        assertTrue(Files.isRegularFile(out.resolve("masked-run/test/metrics.json")));
+        Cli.assertBadInput(Cli.run("segment-classify", "--seg-model", run.resolve("best"), "--data",
+                dir.resolve("survey/classify"), "--imgsz", 32, "--out", out), out.toString(), "not empty");
+    }
+
+    @Test
     void explainsAClassOverARegion() throws IOException {
         Path one;
         try (var s = Files.list(data.resolve("images/test"))) {
