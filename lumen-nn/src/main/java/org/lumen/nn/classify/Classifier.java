@@ -3,7 +3,6 @@ package org.lumen.nn.classify;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -80,19 +79,9 @@ public final class Classifier implements AutoCloseable, org.lumen.nn.train.Saved
 
     /** Loads a model directory written by {@link #save}. */
     public static Classifier load(Path dir) {
-        Path json = dir.resolve(MODEL_JSON);
-        if (!Files.isRegularFile(json)) {
-            throw new LumenException(dir, "not a model directory (no " + MODEL_JSON + ")");
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(json.toFile());
-        } catch (IOException e) {
-            throw new LumenException(json, "not valid JSON: " + e.getMessage());
-        }
-        ModelInfo info = ModelInfo.fromJson(json, node);
+        ModelInfo info = ModelInfo.read(dir);
         if (!info.task().equals("classify")) {
-            throw new LumenException(json, "task is '" + info.task() + "', not a classification model");
+            throw new LumenException(dir.resolve(MODEL_JSON), "task is '" + info.task() + "', not a classification model");
         }
         return fromWeights(info, dir.resolve(WEIGHTS));
     }

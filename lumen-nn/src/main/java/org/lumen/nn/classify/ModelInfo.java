@@ -70,6 +70,25 @@ public record ModelInfo(String task, String arch, List<String> classNames, int i
     }
 
     /** Parses a model.json, naming the file and the field at fault. */
+    /**
+     * Reads a model directory's {@code model.json}, whatever the task.
+     *
+     * @throws org.lumen.core.LumenException naming the folder or file when there is none or it is not valid
+     */
+    public static ModelInfo read(Path dir) {
+        Path json = dir.resolve("model.json");
+        if (!java.nio.file.Files.isRegularFile(json)) {
+            throw new org.lumen.core.LumenException(dir, "not a model directory (no model.json)");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(json.toFile());
+        } catch (java.io.IOException e) {
+            throw new org.lumen.core.LumenException(json, "not valid JSON: " + e.getMessage());
+        }
+        return fromJson(json, node);
+    }
+
     public static ModelInfo fromJson(Path file, JsonNode o) {
         String task = text(file, o, "task");
         String arch = text(file, o, "arch");

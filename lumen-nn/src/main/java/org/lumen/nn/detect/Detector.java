@@ -3,7 +3,6 @@ package org.lumen.nn.detect;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -88,17 +87,7 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
 
     /** Reads a model directory's {@code model.json} without loading weights. */
     public static ModelInfo info(Path dir) {
-        Path json = dir.resolve(MODEL_JSON);
-        if (!Files.isRegularFile(json)) {
-            throw new LumenException(dir, "not a model directory (no " + MODEL_JSON + ")");
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(json.toFile());
-        } catch (IOException e) {
-            throw new LumenException(json, "not valid JSON: " + e.getMessage());
-        }
-        return ModelInfo.fromJson(json, node);
+        return ModelInfo.read(dir);
     }
 
     /** Loads a model directory written by {@link #save}. */
