@@ -143,7 +143,14 @@ public final class DetectionTrainer {
         return new DetectionAugment.Sample(data.pixels(index), 3, s, s, t.xyxy(), t.labels());
     }
 
-    /** One step: zero gradients, the detector's losses, backward, optimiser step; returns the loss values. */
+    /** Gradients are clipped to this global norm before each step, as Ultralytics does. */
+    public static final double MAX_GRAD_NORM = 10.0;
+
+    /**
+     * One step: zero gradients, the detector's losses, backward, gradients clipped to a global norm of
+     * {@link #MAX_GRAD_NORM}, optimiser step; a batch whose loss or gradients are not finite is skipped (no
+     * update), as a mixed-precision trainer skips an overflowing step. Returns the loss values.
+     */
     static Map<String, Double> step(NDManager parent, DetectionNet net, Optimizer opt, float[] x, int count, int s,
             List<Boxes> targets, double lr) {
         try (NDManager scope = parent.newSubManager()) {
@@ -153,10 +160,16 @@ public final class DetectionTrainer {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 Map<String, NDArray> losses = net.losses(input, targets);
                 NDArray loss = losses.get("loss");
-                gc.backward(loss);
                 losses.forEach((k, v) -> values.put(k, (double) v.getFloat()));
+                if (!Double.isFinite(values.get("loss"))) {
+                    return values;
+                }
+                gc.backward(loss);
             }
-            opt.step(lr);
+            double norm = opt.clipGradNorm(MAX_GRAD_NORM);
+            if (Double.isFinite(norm)) {
+                opt.step(lr);
+            }
             return values;
         }
     }

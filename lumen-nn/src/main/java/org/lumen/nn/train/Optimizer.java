@@ -43,6 +43,36 @@ public abstract class Optimizer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code torch.nn.utils.clip_grad_norm_}: when the gradients' global L2 norm exceeds {@code maxNorm}, scales
+     * them all by {@code maxNorm / norm}. Returns the norm before clipping (NaN or infinite when a gradient is).
+     */
+    public double clipGradNorm(double maxNorm) {
+        double sum = 0;
+        List<NDArray> grads = new java.util.ArrayList<>();
+        for (Map.Entry<String, Parameter> p : params) {
+            NDArray w = p.getValue().value();
+            if (!w.hasGradient()) {
+                continue;
+            }
+            NDArray g = w.getGradient();
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray sq = g.square().sum();
+                sq.attach(scope);
+                sum += sq.getFloat();
+            }
+            grads.add(g);
+        }
+        double norm = Math.sqrt(sum);
+        if (Double.isFinite(norm) && norm > maxNorm) {
+            float scale = (float) (maxNorm / (norm + 1e-6));
+            for (NDArray g : grads) {
+                g.muli(scale);
+            }
+        }
+        return norm;
+    }
+
     /** One update of every parameter at learning rate {@code lr}. */
     public void step(double lr) {
         steps++;
