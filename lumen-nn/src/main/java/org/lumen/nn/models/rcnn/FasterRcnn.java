@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -486,9 +485,5 @@ public final class FasterRcnn extends Module {
     List<NDArray> proposalsOf(List<NDArray> images) {
         Batch b = transform(images);
         return proposals(b, features(b.images()));
-    }
-
-    static DataType f32() {
-        return DataType.FLOAT32;
     }
 }
