@@ -40,39 +40,49 @@ import picocli.CommandLine.Parameters;
  * {@code --out} is new, else file by file, each atomically), so a failure leaves no half-written output.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Explain a classifier's decisions with class activation maps (Grad-CAM and its family).",
+        description = {"Explain a model's decisions with class activation maps (Grad-CAM and its family) or",
+            "attributions to input pixels (gradients and perturbations).",
             "Per image, in --out: <stem>.<method>.png (the heatmap over the image, viridis, with a legend),",
             "<stem>.<method>.npy (the heatmap in [0,1] at the model's input size, float32) and",
             "<stem>.<method>.raw.npy (the map at the layer's resolution after ReLU, before normalisation).",
             "Methods: gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam,",
-            "eigengradcam, scorecam, ablationcam (the last two run one forward pass per channel of the layer)."},
+            "eigengradcam, scorecam, ablationcam (the last two run one forward pass per channel of the layer);",
+            "saliency, inputxgradient, guided-backprop, deconvnet, guided-gradcam (with one --layer),",
+            "integrated-gradients, smoothgrad (--base), occlusion, lime and kernelshap (--superpixels grid|slic)."},
         footer = {"", "Examples:",
             "  lumen explain --model runs/clumps/best --method gradcam --out runs/clumps/cam survey/classify/test/clumpy",
             "  lumen explain --model runs/clumps/best --method gradcam++ --layer layer3 --layer layer4 --target smooth \\",
             "      --out cam galaxy_00003.png",
             "  lumen explain --arch resnet18 --weights resnet18.safetensors --classes 1000 --method hirescam \\",
-            "      --target 281 --counterfactual --out cam cat.jpg"})
+            "      --target 281 --counterfactual --out cam cat.jpg",
+            "  lumen explain --model runs/clumps/best --method guided-gradcam --layer layer4 --out gg galaxy_00003.png",
+            "  lumen explain --model runs/clumps/best --method lime --superpixels slic --segments 6 --out lime \\",
+            "      galaxy_00003.png"})
 final class ExplainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
     @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME",
             description = "CAM method (gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam,"
-                    + " eigengradcam, scorecam, ablationcam) or attribution (saliency, inputxgradient,"
-                    + " integrated-gradients, smoothgrad, occlusion, lime, kernelshap) (default: ${DEFAULT-VALUE}).")
+                    + " eigengradcam, scorecam, ablationcam) or attribution (saliency, inputxgradient, guided-backprop,"
+                    + " deconvnet, guided-gradcam, integrated-gradients, smoothgrad, occlusion, lime, kernelshap)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--steps", defaultValue = "50", paramLabel = "N", description = "integrated-gradients: Gauss-Legendre steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--base", defaultValue = "saliency", paramLabel = "M", description = "smoothgrad: the method averaged over noisy copies: saliency, inputxgradient or integrated-gradients (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--base", defaultValue = "saliency", paramLabel = "M", description = "smoothgrad: the method averaged over noisy copies: saliency, inputxgradient, guided-backprop, deconvnet or integrated-gradients (default: ${DEFAULT-VALUE}).")
     String base;
 
     @Option(names = "--samples", paramLabel = "N", description = "smoothgrad: noisy copies (default 10); lime, kernelshap: coalitions (default 256).")
     Integer samples;
 
-    @Option(names = "--segments", defaultValue = "8", paramLabel = "N", description = "lime, kernelshap: an N x N grid of superpixels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--segments", defaultValue = "8", paramLabel = "N", description = "lime, kernelshap: an N x N grid of superpixels, or about N x N SLIC ones (default: ${DEFAULT-VALUE}).")
     int segments;
+
+    @Option(names = "--superpixels", defaultValue = "grid", paramLabel = "KIND", description = "lime, kernelshap: grid or slic (default: ${DEFAULT-VALUE}).")
+    String superpixels;
 
     @Option(names = "--noise-sd", defaultValue = "0.15", paramLabel = "F", description = "smoothgrad: noise sd as a share of the image's value range (default: ${DEFAULT-VALUE}).")
     double noiseSd;
@@ -85,7 +95,8 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--layer", split = ",", paramLabel = "L",
             description = "Module path(s) to explain, e.g. layer4 or features.denseblock3; several are averaged"
-                    + " (default: the architecture's last spatial block).")
+                    + " (default: the architecture's last spatial block). Guided-gradcam takes one; other"
+                    + " attributions none.")
     List<String> layers;
 
     @Option(names = "--target", paramLabel = "T",
@@ -147,15 +158,7 @@ final class ExplainCommand implements Callable<Integer> {
             Explainer cam;
             String name;
             if (Attribution.isAttribution(method)) {
-                if (layers != null && !layers.isEmpty()) {
-                    throw new LumenException("--layer", method + " attributes to input pixels and takes no layer");
-                }
-                if (counterfactual) {
-                    throw new LumenException("--counterfactual", "is for the CAM family");
-                }
-                Attribution a = Attribution.builder().setModel(model.net()).setMethod(method).optBase(base)
-                        .optSteps(steps).optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments).optWindow(window, stride).optBatchSize(batch)
-                        .build();
+                Attribution a = attribution(model.net(), layers);
                 cam = a;
                 name = a.method();
             } else {
@@ -254,18 +257,16 @@ final class ExplainCommand implements Callable<Integer> {
         org.lumen.nn.explain.SegmentationTarget wrapped = new org.lumen.nn.explain.SegmentationTarget(seg.net());
         Explainer explainer;
         String name;
+        List<String> ups = seg.net().children().keySet().stream().filter(k -> k.startsWith("up")).toList();
+        List<String> camLayers = layers == null || layers.isEmpty() ? List.of("net." + (ups.isEmpty()
+                ? seg.net().children().keySet().iterator().next() : ups.get(ups.size() - 1))) : layers;
         if (Attribution.isAttribution(method)) {
-            Attribution a = Attribution.builder().setModel(wrapped).setMethod(method).optBase(base).optSteps(steps)
-                    .optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments).optWindow(window, stride)
-                    .optBatchSize(batch).build();
+            Attribution a = attribution(wrapped, method.equals("guided-gradcam") ? camLayers : layers);
             explainer = a;
             name = a.method();
         } else {
-            List<String> ups = seg.net().children().keySet().stream().filter(k -> k.startsWith("up")).toList();
-            String defaultLayer = "net." + (ups.isEmpty() ? seg.net().children().keySet().iterator().next()
-                    : ups.get(ups.size() - 1));
-            Cam c = Cam.builder().setModel(wrapped).setMethod(method).optLayers(layers == null || layers.isEmpty()
-                    ? List.of(defaultLayer) : layers).optCounterfactual(counterfactual).build();
+            Cam c = Cam.builder().setModel(wrapped).setMethod(method).optLayers(camLayers)
+                    .optCounterfactual(counterfactual).build();
             explainer = c;
             name = c.settings().method();
         }
@@ -319,14 +320,14 @@ final class ExplainCommand implements Callable<Integer> {
             org.lumen.nn.explain.DetectionTarget wrapped = new org.lumen.nn.explain.DetectionTarget(det.net());
             Explainer explainer;
             String name;
+            List<String> camLayers = layers == null || layers.isEmpty()
+                    ? List.of(org.lumen.nn.explain.DetectionTarget.DEFAULT_YOLO_LAYER) : layers;
             if (Attribution.isAttribution(method)) {
-                Attribution a = Attribution.builder().setModel(wrapped).setMethod(method).optBase(base).optSteps(steps)
-                        .optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments).optWindow(window, stride).optBatchSize(batch).build();
+                Attribution a = attribution(wrapped, method.equals("guided-gradcam") ? camLayers : layers);
                 explainer = a;
                 name = a.method();
             } else {
-                Cam c = Cam.builder().setModel(wrapped).setMethod(method).optLayers(layers == null || layers.isEmpty()
-                        ? List.of(org.lumen.nn.explain.DetectionTarget.DEFAULT_YOLO_LAYER) : layers)
+                Cam c = Cam.builder().setModel(wrapped).setMethod(method).optLayers(camLayers)
                         .optCounterfactual(counterfactual).build();
                 explainer = c;
                 name = c.settings().method();
@@ -362,6 +363,16 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** A class name, or an index (range-checked by the explainer against the model). */
+    /** The attribution the options describe; {@code layers} only for guided-gradcam. */
+    private Attribution attribution(org.lumen.nn.module.Module model, List<String> layers) {
+        if (counterfactual) {
+            throw new LumenException("--counterfactual", "is for the CAM family");
+        }
+        return Attribution.builder().setModel(model).setMethod(method).optBase(base).optSteps(steps)
+                .optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments).optSuperpixels(superpixels)
+                .optWindow(window, stride).optBatchSize(batch).optLayers(layers).build();
+    }
+
     static int resolveTarget(String t, List<String> classNames) {
         int byName = classNames.indexOf(t);
         if (byName >= 0) {

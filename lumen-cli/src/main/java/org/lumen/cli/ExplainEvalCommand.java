@@ -116,7 +116,8 @@ final class ExplainEvalCommand implements Callable<Integer> {
             List<String> layerPaths = List.of();
             for (String m : methods) {
                 if (Attribution.isAttribution(m)) {
-                    cams.add(Attribution.builder().setModel(model.net()).setMethod(m).optSeed(seed).build());
+                    cams.add(Attribution.builder().setModel(model.net()).setMethod(m).optSeed(seed)
+                            .optLayers(m.equals("guided-gradcam") ? layers : null).build());
                 } else {
                     Cam c = Cam.builder().setModel(model.net()).setMethod(m).optLayers(layers == null ? List.of() : layers)
                             .build();

@@ -144,6 +144,23 @@ class ExplainCommandTest {
         assertEquals(map[0], map[15], 0f); // one value per 16 x 16 superpixel
         assertRefused("--samples: lime needs at least segments^2 + 1 = 65", "--method", "lime", "--samples", "20",
                 a.toString());
+        Run slic = run("explain", "--model", model.toString(), "--method", "kernelshap", "--superpixels", "slic",
+                "--segments", "4", "--samples", "40", "--out", out.toString(), a.toString());
+        assertEquals(0, slic.code(), slic.err());
+        assertArrayEquals(new int[] {64, 64}, Npy.read(out.resolve("a.kernelshap.attr.npy")).shape());
+        Run gg = run("explain", "--model", model.toString(), "--method", "guided-gradcam", "--layer", "layer3",
+                "--out", out.toString(), a.toString());
+        assertEquals(0, gg.code(), gg.err());
+        float[] ggMap = Npy.read(out.resolve("a.guided-gradcam.npy")).floats();
+        float max = 0;
+        for (float v : ggMap) {
+            max = Math.max(max, v);
+        }
+        assertEquals(1f, max, 1e-3); // scaled by max + 1e-7 (pytorch-grad-cam), and not all zero
+        assertRefused("--layer: guided-gradcam takes one layer", "--method", "guided-gradcam", "--layer",
+                "layer3,layer4", a.toString());
+        assertRefused("--superpixels: must be grid or slic", "--method", "lime", "--superpixels", "quickshift",
+                a.toString());
     }
 
     @Test

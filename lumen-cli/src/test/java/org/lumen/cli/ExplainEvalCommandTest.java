@@ -90,16 +90,19 @@ class ExplainEvalCommandTest {
     @Test
     void attributionsAreEvaluatedBesideCams() throws IOException {
         Path out = tmp.resolve("xeval-attr");
-        Run r = run("explain-eval", "--model", model.toString(), "--method", "gradcam,occlusion,saliency", "--layer",
+        Run r = run("explain-eval", "--model", model.toString(), "--method", "gradcam,occlusion,saliency,guided-gradcam", "--layer",
                 "layer3", "--steps", "4", "--out", out.toString(), a.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode j = Json.mapper().readTree(out.resolve(ExplainEvalCommand.JSON).toFile());
-        for (String m : List.of("gradcam", "occlusion", "saliency")) {
+        for (String m : List.of("gradcam", "occlusion", "saliency", "guided-gradcam")) {
             double auc = j.get("mean").get(m).get("deletion_auc").asDouble();
             assertTrue(auc >= 0 && auc <= 1, m + " " + auc);
         }
         double rho = j.get("rank_correlation").get("gradcam vs occlusion").asDouble();
         assertTrue(rho >= -1 && rho <= 1, "rho " + rho);
+        // the paper's comparison: Guided Grad-CAM against occlusion
+        double paper = j.get("rank_correlation").get("occlusion vs guided-gradcam").asDouble();
+        assertTrue(paper >= -1 && paper <= 1 && paper != 0, "rho " + paper);
     }
 
     @Test

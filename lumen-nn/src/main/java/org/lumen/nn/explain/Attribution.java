@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.SplittableRandom;
 import org.lumen.core.LumenException;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.module.Parameter;
+import org.lumen.nn.ops.Functional;
 
 /**
  * Attributions to input pixels, Captum's definitions, behind the {@link Explainer} contract:
@@ -20,6 +22,18 @@ import org.lumen.nn.module.Parameter;
  *   <li>{@code saliency}: {@code |dF/dx|}, the largest over channels per pixel (Captum's {@code Saliency} with
  *       {@code abs=True}, reduced over channels by max as in the saliency-map paper);</li>
  *   <li>{@code inputxgradient}: {@code x * dF/dx}, summed over channels;</li>
+ *   <li>{@code guided-backprop} (Springenberg et al. 2015) and {@code deconvnet} (Zeiler and Fergus 2014):
+ *       {@code dF/dx} with every ReLU's backward rule changed: the gradient passes a ReLU only where its input
+ *       and the gradient are both positive (guided), or ReLU is applied to the gradient whatever the input
+ *       (deconvnet); summed over channels. As Captum's {@code GuidedBackprop} and {@code Deconvolution}, except
+ *       that every ReLU the forward pass calls is changed, functional ones included (Captum changes only
+ *       {@code nn.ReLU} modules; for the torchvision ResNets and VGGs that is the same set, for DenseNet ours also
+ *       changes the final functional ReLU). ReLU6, SiLU and other activations keep their gradients;</li>
+ *   <li>{@code guided-gradcam} (Selvaraju et al. 2017), as Captum's {@code GuidedGradCam}: the guided
+ *       backpropagation times the layer's Grad-CAM map after ReLU and before normalisation, upsampled to the
+ *       input by nearest-neighbour interpolation (Captum's default; source index {@code floor(dst * in / out)})
+ *       and broadcast over channels. pytorch-grad-cam's example multiplies by the normalised, bilinearly resized
+ *       heatmap instead: the same map up to a positive factor per image, but smoother. One layer;</li>
  *   <li>{@code integrated-gradients}: {@code (x - x0) * integral_0^1 dF/dx(x0 + a (x - x0)) da}, summed over
  *       channels, with {@code steps} Gauss-Legendre nodes on [0, 1] (Captum's default method) and baseline
  *       {@code x0 = 0} (the normalised mean image); reports the completeness gap
@@ -29,7 +43,8 @@ import org.lumen.nn.module.Parameter;
  *       deviation {@code noiseSd * (max(x) - min(x))} per image (Captum's {@code NoiseTunnel}, smoothgrad);</li>
  *   <li>{@code occlusion}: for each position of a {@code window x window} patch moved by {@code stride}, the
  *       drop {@code F(x) - F(x with the patch set to 0)} given to the patch's pixels, averaged over the patches
- *       covering each pixel (Captum's {@code Occlusion} with a zero baseline over all channels).</li>
+ *       covering each pixel (Captum's {@code Occlusion} with a zero baseline over all channels);</li>
+ *   <li>{@code lime} and {@code kernelshap}: a linear surrogate over superpixels ({@link Surrogate}).</li>
  * </ul>
  * F is the target's pre-softmax logit. Gradients are taken with parameter gradients paused, the model in
  * evaluation mode, and no output hooks, so explaining changes neither the weights nor the caller's input.
@@ -38,8 +53,22 @@ import org.lumen.nn.module.Parameter;
  * {@link Explanation#heatmap()} that map min-max scaled; {@link Result#signed()} keeps the signed attribution.
  */
 public final class Attribution implements Explainer {
-    public static final List<String> METHODS = List.of("saliency", "inputxgradient", "integrated-gradients",
-            "smoothgrad", "occlusion", "lime", "kernelshap");
+    public static final List<String> METHODS = List.of("saliency", "inputxgradient", "guided-backprop",
+            "deconvnet", "guided-gradcam", "integrated-gradients", "smoothgrad", "occlusion", "lime", "kernelshap");
+
+    /** The methods smoothgrad can average. */
+    static final List<String> SMOOTHABLE = List.of("saliency", "inputxgradient", "guided-backprop", "deconvnet",
+            "integrated-gradients");
+
+    /** How the backward pass treats each ReLU (every {@link Functional#relu} call of the forward pass). */
+    enum ReluRule {
+        /** Autograd's own rule: the gradient where the input is positive. */
+        PLAIN,
+        /** Guided backpropagation: the gradient where the input is positive <em>and</em> the gradient is. */
+        GUIDED,
+        /** Deconvnet: ReLU of the gradient, whatever the input. */
+        DECONVNET
+    }
 
     /** One image's attribution. */
     public record Result(int target, float score, int height, int width, float[] signed, double delta) {}
@@ -53,6 +82,8 @@ public final class Attribution implements Explainer {
     private final int window;
     private final int stride;
     private final int segments;
+    private final String superpixels;
+    private final Cam gradCam;
     private final int batchSize;
     private final long seed;
 
@@ -66,6 +97,9 @@ public final class Attribution implements Explainer {
         this.window = b.window;
         this.stride = b.stride;
         this.segments = b.segments;
+        this.superpixels = b.superpixels;
+        this.gradCam = !method.equals("guided-gradcam") ? null : Cam.builder().setModel(model).setMethod("gradcam")
+                .optLayers(b.layers).optBatchSize(b.batchSize).build();
         this.batchSize = b.batchSize;
         this.seed = b.seed;
     }
@@ -80,6 +114,11 @@ public final class Attribution implements Explainer {
 
     public String method() {
         return method;
+    }
+
+    /** The layer guided-gradcam reads its Grad-CAM from; empty for the other methods. */
+    public List<String> layers() {
+        return gradCam == null ? List.of() : gradCam.settings().layerPaths();
     }
 
     @Override
@@ -157,7 +196,7 @@ public final class Attribution implements Explainer {
     private Result one(NDManager scope, float[] x, int c, int h, int w, int t, float score) {
         int hw = h * w;
         return switch (method) {
-            case "saliency", "inputxgradient", "integrated-gradients" -> {
+            case "saliency", "inputxgradient", "guided-backprop", "deconvnet", "integrated-gradients" -> {
                 double[] full = perChannel(scope, method, x, c, h, w, t);
                 double delta = Double.NaN;
                 if (method.equals("integrated-gradients")) {
@@ -195,7 +234,14 @@ public final class Attribution implements Explainer {
                 yield new Result(t, score, h, w, reduce(base, mean, c, hw), Double.NaN);
             }
             case "occlusion" -> new Result(t, score, h, w, occlusion(scope, x, c, h, w, t, score), Double.NaN);
-            case "lime", "kernelshap" -> new Result(t, score, h, w, surrogate(scope, x, c, h, w, t), Double.NaN);
+            case "guided-gradcam" -> new Result(t, score, h, w, guidedGradCam(scope, x, c, h, w, t), Double.NaN);
+            case "lime", "kernelshap" -> {
+                int[] segOf = superpixels.equals("slic") ? Superpixels.slic(x, c, h, w, segments * segments, 0.1)
+                        : Superpixels.grid(h, w, segments);
+                yield new Result(t, score, h, w, Surrogate.fit(method.equals("kernelshap"), segOf,
+                        Superpixels.count(segOf), x, c, h, w, t, samples, seed, batchSize,
+                        (stack, n) -> logits(scope, stack, n, c, h, w)), Double.NaN);
+            }
             default -> throw new IllegalStateException(method);
         };
     }
@@ -206,13 +252,20 @@ public final class Attribution implements Explainer {
         double[] out = new double[size];
         switch (m) {
             case "saliency" -> {
-                float[] g = gradients(scope, List.of(x), c, h, w, t).get(0);
+                float[] g = gradients(scope, List.of(x), c, h, w, t, ReluRule.PLAIN).get(0);
                 for (int p = 0; p < size; p++) {
                     out[p] = Math.abs(g[p]);
                 }
             }
+            case "guided-backprop", "deconvnet" -> {
+                float[] g = gradients(scope, List.of(x), c, h, w, t,
+                        m.equals("deconvnet") ? ReluRule.DECONVNET : ReluRule.GUIDED).get(0);
+                for (int p = 0; p < size; p++) {
+                    out[p] = g[p];
+                }
+            }
             case "inputxgradient" -> {
-                float[] g = gradients(scope, List.of(x), c, h, w, t).get(0);
+                float[] g = gradients(scope, List.of(x), c, h, w, t, ReluRule.PLAIN).get(0);
                 for (int p = 0; p < size; p++) {
                     out[p] = (double) x[p] * g[p];
                 }
@@ -230,7 +283,7 @@ public final class Attribution implements Explainer {
                 double[] avg = new double[size];
                 for (int from = 0; from < steps; from += batchSize) {
                     List<float[]> chunk = path.subList(from, Math.min(steps, from + batchSize));
-                    List<float[]> gs = gradients(scope, chunk, c, h, w, t);
+                    List<float[]> gs = gradients(scope, chunk, c, h, w, t, ReluRule.PLAIN);
                     for (int s = 0; s < gs.size(); s++) {
                         double wt = gl[1][from + s];
                         float[] g = gs.get(s);
@@ -243,8 +296,7 @@ public final class Attribution implements Explainer {
                     out[p] = x[p] * avg[p];
                 }
             }
-            default -> throw new LumenException("--base", "smoothgrad takes saliency, inputxgradient or"
-                    + " integrated-gradients, not '" + m + "'");
+            default -> throw new IllegalStateException(m);
         }
         return out;
     }
@@ -309,158 +361,6 @@ public final class Attribution implements Explainer {
         return out;
     }
 
-    /**
-     * LIME and Kernel SHAP over a grid of {@code segments x segments} superpixels: {@code samples} random
-     * coalitions (superpixels kept, the others set to 0), the target's logit for each, and a weighted least-squares
-     * fit of logit ~ intercept + sum of kept superpixels' coefficients; each pixel gets its superpixel's
-     * coefficient. LIME weighs a coalition by Captum's default kernel, {@code exp(-d^2 / w^2)} with d the cosine
-     * distance between the coalition and all-kept and w = 1, coalitions drawn uniformly; Kernel SHAP by the Shapley
-     * kernel, with coalition sizes drawn in proportion to it and the all-kept and none-kept coalitions pinned with
-     * a large weight (so the coefficients sum to F(x) - F(0), as Shapley values do). Seeded.
-     */
-    private float[] surrogate(NDManager scope, float[] x, int c, int h, int w, int t) {
-        int g = segments;
-        int m = g * g;
-        int[] segOf = new int[h * w];
-        for (int y = 0; y < h; y++) {
-            for (int xx = 0; xx < w; xx++) {
-                segOf[y * w + xx] = Math.min(g - 1, y * g / h) * g + Math.min(g - 1, xx * g / w);
-            }
-        }
-        SplittableRandom rnd = new SplittableRandom(seed);
-        boolean shap = method.equals("kernelshap");
-        List<boolean[]> coalitions = new ArrayList<>();
-        List<Double> weights = new ArrayList<>();
-        if (shap) {
-            coalitions.add(fill(m, true));
-            weights.add(1e6);
-            coalitions.add(fill(m, false));
-            weights.add(1e6);
-        }
-        double[] sizeWeight = new double[m];
-        double totalSize = 0;
-        for (int k = 1; k < m; k++) {
-            sizeWeight[k] = (m - 1.0) / ((double) k * (m - k));
-            totalSize += sizeWeight[k];
-        }
-        while (coalitions.size() < samples) {
-            boolean[] z = new boolean[m];
-            if (shap) {
-                double u = rnd.nextDouble() * totalSize;
-                int size = 1;
-                while (size < m - 1 && u > sizeWeight[size]) {
-                    u -= sizeWeight[size];
-                    size++;
-                }
-                for (int idx : permutationPrefix(m, size, rnd)) {
-                    z[idx] = true;
-                }
-                weights.add(1.0); // sizes already drawn by the kernel; within a size all coalitions weigh alike
-            } else {
-                int kept = 0;
-                for (int k = 0; k < m; k++) {
-                    z[k] = rnd.nextBoolean();
-                    kept += z[k] ? 1 : 0;
-                }
-                double cos = kept == 0 ? 0 : kept / Math.sqrt((double) kept * m);
-                double d = 1 - cos;
-                weights.add(Math.exp(-d * d));
-            }
-            coalitions.add(z);
-        }
-        double[] y = new double[coalitions.size()];
-        for (int from = 0; from < coalitions.size(); from += batchSize) {
-            int n = Math.min(batchSize, coalitions.size() - from);
-            float[] stack = new float[n * x.length];
-            for (int q = 0; q < n; q++) {
-                boolean[] z = coalitions.get(from + q);
-                for (int ch = 0; ch < c; ch++) {
-                    for (int p = 0; p < h * w; p++) {
-                        stack[q * x.length + ch * h * w + p] = z[segOf[p]] ? x[ch * h * w + p] : 0;
-                    }
-                }
-            }
-            float[][] l = logits(scope, stack, n, c, h, w);
-            for (int q = 0; q < n; q++) {
-                y[from + q] = l[q][t];
-            }
-        }
-        double[] coef = weightedLeastSquares(coalitions, weights, y, m);
-        float[] out = new float[h * w];
-        for (int p = 0; p < out.length; p++) {
-            out[p] = (float) coef[1 + segOf[p]];
-        }
-        return out;
-    }
-
-    private static boolean[] fill(int m, boolean v) {
-        boolean[] z = new boolean[m];
-        java.util.Arrays.fill(z, v);
-        return z;
-    }
-
-    private static int[] permutationPrefix(int m, int k, SplittableRandom rnd) {
-        int[] p = new int[m];
-        for (int i = 0; i < m; i++) {
-            p[i] = i;
-        }
-        for (int i = 0; i < k; i++) {
-            int j = i + rnd.nextInt(m - i);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return java.util.Arrays.copyOf(p, k);
-    }
-
-    /** Solves min sum w (y - b0 - sum_k b_k z_k)^2 (+ 1e-6 ridge) by the normal equations; {b0, b1..bm}. */
-    static double[] weightedLeastSquares(List<boolean[]> z, List<Double> wts, double[] y, int m) {
-        int d = m + 1;
-        double[][] a = new double[d][d + 1];
-        for (int r = 0; r < z.size(); r++) {
-            double[] row = new double[d];
-            row[0] = 1;
-            for (int k = 0; k < m; k++) {
-                row[k + 1] = z.get(r)[k] ? 1 : 0;
-            }
-            double wt = wts.get(r);
-            for (int i = 0; i < d; i++) {
-                for (int j = 0; j < d; j++) {
-                    a[i][j] += wt * row[i] * row[j];
-                }
-                a[i][d] += wt * row[i] * y[r];
-            }
-        }
-        for (int i = 0; i < d; i++) {
-            a[i][i] += 1e-6;
-        }
-        // Gaussian elimination with partial pivoting
-        for (int col = 0; col < d; col++) {
-            int piv = col;
-            for (int r = col + 1; r < d; r++) {
-                if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) {
-                    piv = r;
-                }
-            }
-            double[] tmp = a[col];
-            a[col] = a[piv];
-            a[piv] = tmp;
-            for (int r = 0; r < d; r++) {
-                if (r != col && a[col][col] != 0) {
-                    double f = a[r][col] / a[col][col];
-                    for (int k = col; k <= d; k++) {
-                        a[r][k] -= f * a[col][k];
-                    }
-                }
-            }
-        }
-        double[] b = new double[d];
-        for (int i = 0; i < d; i++) {
-            b[i] = a[i][i] == 0 ? 0 : a[i][d] / a[i][i];
-        }
-        return b;
-    }
-
     private float[][] logits(NDManager parent, float[] x, int n, int c, int h, int w) {
         try (NDManager scope = parent.newSubManager()) {
             NDArray out = model.apply(scope.create(x, new Shape(n, c, h, w)));
@@ -474,8 +374,13 @@ public final class Attribution implements Explainer {
         }
     }
 
-    /** dF_t/dx for each input of the list, in one batched forward and backward. */
-    private List<float[]> gradients(NDManager parent, List<float[]> inputs, int c, int h, int w, int t) {
+    /**
+     * dF_t/dx for each input of the list, in one batched forward and backward, with the ReLUs' backward rule.
+     *
+     * @throws LumenException when the model's output does not depend differentiably on its input
+     */
+    private List<float[]> gradients(NDManager parent, List<float[]> inputs, int c, int h, int w, int t,
+            ReluRule rule) {
         int n = inputs.size();
         int size = c * h * w;
         float[] stack = new float[n * size];
@@ -487,14 +392,27 @@ public final class Attribution implements Explainer {
             in.setRequiresGradient(true);
             float[] g;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray out = model.apply(in);
+                GraphCuts cuts = new GraphCuts();
+                NDArray out = rule == ReluRule.PLAIN ? model.apply(in) : Module.keepingActivations(() ->
+                        Functional.withReluRule(pre -> modifiedRelu(cuts, pre, rule), () -> model.apply(in)));
                 int k = (int) out.getShape().get(1);
                 float[] hot = new float[n * k];
                 for (int i = 0; i < n; i++) {
                     hot[i * k + t] = 1;
                 }
-                gc.backward(out.mul(scope.create(hot, out.getShape())).sum());
-                g = in.getGradient().toFloatArray();
+                try {
+                    cuts.backward(out.mul(scope.create(hot, out.getShape())).sum());
+                } catch (ai.djl.engine.EngineException e) {
+                    if (String.valueOf(e.getMessage()).contains("does not require grad")) {
+                        throw noGradients(); // the output is cut off from every leaf
+                    }
+                    throw e;
+                }
+                NDArray grad = GraphCuts.gradientOrNull(in);
+                if (grad == null) {
+                    throw noGradients();
+                }
+                g = grad.toFloatArray();
             }
             List<float[]> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -502,6 +420,46 @@ public final class Attribution implements Explainer {
             }
             return out;
         }
+    }
+
+    private LumenException noGradients() {
+        return new LumenException("--method", method + " needs gradients, and this model's output does not depend"
+                + " differentiably on its input; use a perturbation method (occlusion, lime, kernelshap)");
+    }
+
+    /**
+     * A ReLU whose backward pass follows {@code rule}: the forward value is {@code relu(pre)}, the rest of the
+     * network runs on a cut leaf, and on the backward pass ReLU of the leaf's gradient goes back through
+     * {@code relu(pre)} (guided: autograd adds the {@code pre > 0} mask) or straight into {@code pre} (deconvnet).
+     */
+    private static NDArray modifiedRelu(GraphCuts cuts, NDArray pre, ReluRule rule) {
+        NDArray y = Activation.relu(pre);
+        return cuts.cut(rule == ReluRule.GUIDED ? y : pre, y, Activation::relu);
+    }
+
+    /** Guided backpropagation times the nearest-upsampled raw Grad-CAM map, per channel (see the class comment). */
+    private float[] guidedGradCam(NDManager scope, float[] x, int c, int h, int w, int t) {
+        float[] g = gradients(scope, List.of(x), c, h, w, t, ReluRule.GUIDED).get(0);
+        Explanation cam;
+        try (NDManager local = scope.newSubManager()) {
+            cam = gradCam.explain(local.create(x, new Shape(1, c, h, w)), new int[] {t}).get(0);
+        }
+        int rh = cam.rawHeight();
+        int rw = cam.rawWidth();
+        float[] out = new float[h * w];
+        for (int y = 0; y < h; y++) {
+            int sy = Math.min(rh - 1, (int) Math.floor(y * (double) rh / h));
+            for (int xx = 0; xx < w; xx++) {
+                int sx = Math.min(rw - 1, (int) Math.floor(xx * (double) rw / w));
+                float up = cam.raw()[sy * rw + sx];
+                double sum = 0;
+                for (int ch = 0; ch < c; ch++) {
+                    sum += g[(ch * h + y) * w + xx];
+                }
+                out[y * w + xx] = (float) (sum * up);
+            }
+        }
+        return out;
     }
 
     /** Gauss-Legendre nodes and weights on [0, 1]: {@code {nodes, weights}}, nodes increasing. */
@@ -562,6 +520,8 @@ public final class Attribution implements Explainer {
         private int window = 8;
         private int stride = 4;
         private int segments = 8;
+        private String superpixels = "grid";
+        private List<String> layers = List.of();
         private int batchSize = 16;
         private long seed;
 
@@ -610,6 +570,18 @@ public final class Attribution implements Explainer {
             return this;
         }
 
+        /** lime and kernelshap: {@code grid} (default) or {@code slic} superpixels, about segments^2 of them. */
+        public Builder optSuperpixels(String kind) {
+            this.superpixels = kind.toLowerCase(Locale.ROOT);
+            return this;
+        }
+
+        /** guided-gradcam: the Grad-CAM layer (default: the model's last spatial layer, as for Grad-CAM). */
+        public Builder optLayers(List<String> layers) {
+            this.layers = layers == null ? List.of() : List.copyOf(layers);
+            return this;
+        }
+
         /** Forward passes per batch for integrated-gradients and occlusion (default 16). */
         public Builder optBatchSize(int batchSize) {
             this.batchSize = batchSize;
@@ -629,11 +601,18 @@ public final class Attribution implements Explainer {
                 throw new LumenException("--method", "unknown attribution method '" + method + "'; valid: "
                         + String.join(", ", METHODS));
             }
-            if (method.equals("smoothgrad") && !List.of("saliency", "inputxgradient", "integrated-gradients")
-                    .contains(base)) {
-                throw new LumenException("--base", "smoothgrad takes saliency, inputxgradient or integrated-gradients,"
-                        + " not '" + base + "'");
+            if (method.equals("smoothgrad") && !SMOOTHABLE.contains(base)) {
+                throw new LumenException("--base", "smoothgrad takes " + String.join(", ", SMOOTHABLE) + "; not '"
+                        + base + "'");
             }
+            if (!layers.isEmpty() && !method.equals("guided-gradcam")) {
+                throw new LumenException("--layer", method + " attributes to input pixels and takes no layer");
+            }
+            if (layers.size() > 1) {
+                throw new LumenException("--layer", "guided-gradcam takes one layer, got " + String.join(",", layers));
+            }
+            check(superpixels.equals("grid") || superpixels.equals("slic"), "--superpixels",
+                    "must be grid or slic, got '" + superpixels + "'");
             check(steps >= 1 && steps <= 1000, "--steps", "must be between 1 and 1000, got " + steps);
             if (samples < 0) {
                 samples = method.equals("lime") || method.equals("kernelshap") ? 256 : 10;

@@ -74,6 +74,19 @@ public abstract class Module {
         return y;
     }
 
+    /**
+     * Runs {@code body} with early freeing off, as while an output hook is set: for explainers that cut the
+     * forward pass into pieces at tensors a module would otherwise free (guided backpropagation's ReLUs).
+     */
+    public static <T> T keepingActivations(java.util.function.Supplier<T> body) {
+        HOOKS.incrementAndGet();
+        try {
+            return body.get();
+        } finally {
+            HOOKS.decrementAndGet();
+        }
+    }
+
     /** Frees an intermediate activation as {@link #consume} does, once the calling forward is done with it. */
     protected static void release(NDArray intermediate) {
         if (HOOKS.get() == 0) {

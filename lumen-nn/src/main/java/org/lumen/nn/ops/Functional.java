@@ -6,6 +6,8 @@ import ai.djl.nn.Activation;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The network operations, one call each into libtorch, with PyTorch's own semantics and argument order
@@ -84,8 +86,38 @@ public final class Functional {
         return x.mul(survival > 0 ? keep.divi(survival) : keep); // p = 1 drops every sample
     }
 
+    /**
+     * {@code F.relu}, or, while a {@link #withReluRule rule} is set on this thread, what the rule returns (the
+     * explainers that change ReLU's backward pass: guided backpropagation, deconvnet).
+     */
     public static NDArray relu(NDArray x) {
-        return Activation.relu(x);
+        UnaryOperator<NDArray> rule = RELU_RULE.get();
+        return rule == null ? Activation.relu(x) : rule.apply(x);
+    }
+
+    private static final ThreadLocal<UnaryOperator<NDArray>> RELU_RULE = new ThreadLocal<>();
+
+    /**
+     * Runs {@code body} with every {@link #relu} call on this thread replaced by {@code rule} (given the
+     * pre-activation, it returns what the network sees), then restores plain ReLU.
+     */
+    public static <T> T withReluRule(UnaryOperator<NDArray> rule, Supplier<T> body) {
+        UnaryOperator<NDArray> before = RELU_RULE.get();
+        RELU_RULE.set(rule);
+        try {
+            return body.get();
+        } finally {
+            RELU_RULE.set(before);
+        }
+    }
+
+    /**
+     * Back-propagates {@code gradient} (the shape of {@code output}) from {@code output} into the leaves it
+     * depends on, accumulating into their gradients and keeping the graph for further passes: libtorch's
+     * {@code output.backward(gradient, retain_graph=True)}. Call inside a {@code GradientCollector}.
+     */
+    public static void backward(NDArray output, NDArray gradient) {
+        JniUtils.backward(pt(output), pt(gradient), true, false);
     }
 
     /** {@code F.relu6}: min(max(x, 0), 6). */

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Attributions against a PyTorch reference written here (Captum is not installed: its definitions re-typed in
  * torch) on a resnet18 with random weights and batch-norm statistics, two 32x32 images, top-class targets:
- * saliency, input x gradient, integrated gradients (16 Gauss-Legendre nodes from NumPy's leggauss) and occlusion
- * (window 8, stride 4) to 1e-4 of the map's largest value. Then properties: integrated gradients' completeness,
+ * saliency, input x gradient, integrated gradients (16 Gauss-Legendre nodes from NumPy's leggauss), occlusion
+ * (window 8, stride 4), guided backpropagation and deconvnet (every {@code nn.ReLU} given a custom backward, as
+ * Captum does) and guided Grad-CAM on {@code layer3} to 1e-4 of the map's largest value. Then properties: integrated gradients' completeness,
  * batch = per image, nothing changed by explaining.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -75,9 +76,41 @@ class AttributionTest {
                             drop = base - m(xo).gather(1, t[:, None])[:, 0]
                             occ[:, y:y + 8, xx:xx + 8] += drop[:, None, None]
                             cnt[y:y + 8, xx:xx + 8] += 1
+                    class Rule(torch.autograd.Function):  # a ReLU with guided or deconvnet backward
+                        @staticmethod
+                        def forward(ctx, inp, guided):
+                            ctx.save_for_backward(inp)
+                            ctx.guided = guided
+                            return inp.clamp(min=0)
+                        @staticmethod
+                        def backward(ctx, gout):
+                            inp, = ctx.saved_tensors
+                            gin = gout.clamp(min=0)
+                            return (gin * (inp > 0) if ctx.guided else gin), None
+                    relus = [mod for mod in m.modules() if isinstance(mod, torch.nn.ReLU)]
+                    def modified(guided):
+                        for r in relus:
+                            r.forward = lambda inp, guided=guided: Rule.apply(inp, guided)
+                        try:
+                            return grad(x)
+                        finally:
+                            for r in relus:
+                                del r.forward
+                    gb = modified(True)
+                    dc = modified(False)
+                    acts = {}
+                    h = m.layer3.register_forward_hook(lambda mod, i, o: acts.update(a=o))
+                    xx = x.clone().requires_grad_(True)
+                    m(xx)
+                    h.remove()
+                    a = acts["a"]
+                    ga = torch.autograd.grad(m.fc(torch.flatten(m.avgpool(m.layer4(a)), 1)).gather(1, t[:, None]).sum(), a)[0]
+                    cam = (ga.mean((2, 3), keepdim=True) * a).sum(1, keepdim=True).clamp(min=0)
+                    ggc = (gb * torch.nn.functional.interpolate(cam, size=(32, 32), mode="nearest")).sum(1)
                     save_safetensors(os.path.join(out, "ref.safetensors"), {
                         "x": x, "t": t.float(), "saliency": g.abs().amax(1), "inputxgradient": (x * g).sum(1),
-                        "integrated-gradients": ig, "occlusion": occ / cnt})
+                        "integrated-gradients": ig, "occlusion": occ / cnt, "guided-backprop": gb.sum(1),
+                        "deconvnet": dc.sum(1), "guided-gradcam": ggc.detach()})
                     """, DIR.toAbsolutePath().toString());
             Weights.load(model, DIR.resolve("weights.safetensors"), manager);
             ref = Parity.readAll(DIR.resolve("ref.safetensors"));
@@ -88,14 +121,16 @@ class AttributionTest {
     }
 
     private Attribution build(String method) {
-        return Attribution.builder().setModel(model).setMethod(method).optSteps(16).optWindow(8, 4).build();
+        return Attribution.builder().setModel(model).setMethod(method).optSteps(16).optWindow(8, 4)
+                .optLayers(method.equals("guided-gradcam") ? List.of("layer3") : null).build();
     }
 
     @Test
     void equalsTorchReference() {
         org.junit.jupiter.api.Assumptions.assumeTrue(ref != null, "parity tests skipped");
         List<String> faults = new ArrayList<>();
-        for (String method : List.of("saliency", "inputxgradient", "integrated-gradients", "occlusion")) {
+        for (String method : List.of("saliency", "inputxgradient", "integrated-gradients", "occlusion",
+                "guided-backprop", "deconvnet", "guided-gradcam")) {
             List<Attribution.Result> got = build(method).attribute(x, null);
             float[] want = ref.get(method);
             float[] flat = new float[want.length];

@@ -53,10 +53,9 @@ class OneConvFixtureTest {
         }
     }
 
-    @BeforeAll
-    void build() {
-        manager = NDManager.newBaseManager();
-        model = new OneConv();
+    /** The fixture with Captum's weights: conv1 all ones with biases -50 and -75, fc1 rows [1,1,1,1,1,-1,-1,-1]. */
+    static OneConv fixture(NDManager manager) {
+        OneConv model = new OneConv();
         model.initialize(manager, 0);
         var sd = model.stateDict();
         sd.get("conv1.weight").setValue(manager.ones(new Shape(2, 1, 3, 3)));
@@ -68,6 +67,13 @@ class OneConvFixtureTest {
         }
         sd.get("fc1.weight").setValue(manager.create(fc, new Shape(4, 8)));
         sd.get("fc1.bias").setValue(manager.zeros(new Shape(4)));
+        return model;
+    }
+
+    @BeforeAll
+    void build() {
+        manager = NDManager.newBaseManager();
+        model = fixture(manager);
         input = manager.arange(16f).reshape(1, 1, 4, 4);
     }
 
