@@ -249,13 +249,24 @@ public abstract class Cam implements Explainer {
                         logits = rows(out);
                         targets = resolveTargets(targets, logits);
                         NDArray oneHot = x.getManager().create(oneHot(targets, logits[0].length), out.getShape());
-                        gc.backward(out.mul(oneHot).sum());
+                        try {
+                            gc.backward(out.mul(oneHot).sum());
+                        } catch (ai.djl.engine.EngineException e) {
+                            if (String.valueOf(e.getMessage()).contains("does not require grad")) {
+                                throw noGradients(); // the output is cut off from the layer
+                            }
+                            throw e;
+                        }
                         for (java.util.Map.Entry<Integer, NDArray[]> e : seen.entrySet()) {
                             NDArray leaf = e.getValue()[0];
                             if (leaf == null) {
                                 continue; // reported below
                             }
-                            float[] g = leaf.getGradient().toFloatArray();
+                            NDArray grad = GraphCuts.gradientOrNull(leaf);
+                            if (grad == null) {
+                                throw noGradients();
+                            }
+                            float[] g = grad.toFloatArray();
                             if (settings.counterfactual()) {
                                 for (int k = 0; k < g.length; k++) {
                                     g[k] = -g[k];
@@ -292,6 +303,11 @@ public abstract class Cam implements Explainer {
                     act.toFloatArray(), usesGradients() ? grads[j] : null, x, targets, scores));
         }
         return pass;
+    }
+
+    private LumenException noGradients() {
+        return new LumenException("--method", settings.method() + " needs gradients, and this model's output does not"
+                + " depend differentiably on the layer; use eigencam, scorecam or ablationcam (no gradients)");
     }
 
     private static float[][] rows(NDArray out) {

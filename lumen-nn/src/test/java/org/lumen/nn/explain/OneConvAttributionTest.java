@@ -106,11 +106,18 @@ class OneConvAttributionTest {
     @Test
     void gradientMethodsRefuseAModelWithoutGradients() {
         Module frozen = new Module() {
+            private final Module net = register("net", model);
+
             @Override
             protected NDArray forward(NDArray x) {
-                return model.apply(x).stopGradient(); // e.g. a model that runs outside autograd
+                return net.apply(x).stopGradient(); // e.g. a model that runs outside autograd
             }
         };
+        for (String method : List.of("gradcam", "layercam")) {
+            Cam cam = Cam.builder().setModel(frozen).setMethod(method).optLayers("net.conv1").build();
+            LumenException e = assertThrows(LumenException.class, () -> cam.explain(input, new int[] {0}));
+            assertTrue(e.getMessage().contains(method + " needs gradients"), e.getMessage());
+        }
         for (String method : List.of("saliency", "guided-backprop")) {
             Attribution a = Attribution.builder().setModel(frozen).setMethod(method).build();
             LumenException e = assertThrows(LumenException.class, () -> a.attribute(input, new int[] {0}));
