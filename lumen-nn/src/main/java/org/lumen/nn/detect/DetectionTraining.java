@@ -73,6 +73,12 @@ public final class DetectionTraining {
         ModelInfo info = new ModelInfo("detect", arch, train.classNames(), imgsz, 3, norm[0], norm[1],
                 provenance.deepCopy());
         Checkpoints checkpoints = new Checkpoints(run, config);
+        if (!resume && weights == null && arch.startsWith("fasterrcnn")) {
+            // torchvision trains a detector from scratch with trainable batch norms; ours are frozen (the layout of
+            // the published weights), which cannot normalise an untrained backbone: the loss diverges
+            throw new LumenException("--weights", arch + " trains from a pretrained backbone: give a classification"
+                    + " ResNet's weights (trained by lumen train, or torchvision's) or a detector's state dict");
+        }
         TrainState state = resume ? checkpoints.resume() : TrainState.start();
         List<String> transferred = new ArrayList<>();
         Detector model = resume ? resumable(checkpoints.last(), info)

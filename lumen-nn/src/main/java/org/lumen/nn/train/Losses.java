@@ -2,6 +2,7 @@ package org.lumen.nn.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import org.lumen.nn.ops.Scalars;
 
 /** Loss functions with PyTorch's definitions. */
 public final class Losses {
@@ -24,7 +25,7 @@ public final class Losses {
             NDArray loss = nll;
             if (smoothing > 0) {
                 NDArray uniform = logp.mean(new int[] {1}).neg();
-                loss = nll.mul(1 - smoothing).add(uniform.mul(smoothing));
+                loss = Scalars.mul(nll, 1 - smoothing).add(Scalars.mul(uniform, smoothing));
             }
             return loss.mean();
         }
@@ -32,8 +33,8 @@ public final class Losses {
         NDArray loss = nll.mul(w);
         if (smoothing > 0) {
             // PyTorch weights the smoothing term per class: -sum_c w_c logp_c / K, normalised by sum_i w[y_i]
-            NDArray smooth = logp.mul(classWeights.reshape(1, k)).sum(new int[] {1}).neg().div(k);
-            loss = loss.mul(1 - smoothing).add(smooth.mul(smoothing));
+            NDArray smooth = Scalars.div(logp.mul(classWeights.reshape(1, k)).sum(new int[] {1}).neg(), k);
+            loss = Scalars.mul(loss, 1 - smoothing).add(Scalars.mul(smooth, smoothing));
         }
         return loss.sum().div(w.sum());
     }

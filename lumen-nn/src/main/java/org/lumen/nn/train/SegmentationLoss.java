@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.LumenException;
 import org.lumen.nn.ops.Functional;
+import org.lumen.nn.ops.Scalars;
 
 /**
  * Losses for dense prediction, on logits {@code float32 [N, K, H, W]} and targets {@code int64 [N, H, W]} of class
@@ -101,7 +102,7 @@ public final class SegmentationLoss {
         NDArray tc = t.transpose(1, 0, 2, 3).reshape(k, -1);
         NDArray inter = pc.mul(tc).sum(new int[] {1});
         NDArray card = pc.sum(new int[] {1}).add(tc.sum(new int[] {1}));
-        NDArray d = inter.mul(2).add(smooth).div(card.add(smooth));
+        NDArray d = Scalars.mul(inter, 2).add(smooth).div(card.add(smooth));
         return d.mean().neg().add(1);
     }
 
@@ -116,7 +117,7 @@ public final class SegmentationLoss {
         NDArray p = Functional.sigmoid(logits);
         NDArray ce = bceWithLogits(logits, targets);
         NDArray pt = p.mul(targets).add(p.neg().add(1).mul(targets.neg().add(1)));
-        NDArray loss = ce.mul(pt.neg().add(1).pow(gamma));
+        NDArray loss = ce.mul(Scalars.pow(pt.neg().add(1), gamma));
         if (alpha >= 0) {
             loss = loss.mul(targets.mul(alpha).add(targets.neg().add(1).mul(1 - alpha)));
         }
@@ -132,7 +133,7 @@ public final class SegmentationLoss {
         NDArray logp = logits.logSoftmax(1);
         NDArray logpt = logp.gather(target.expandDims(1), 1).squeeze(1);
         NDArray pt = logpt.exp();
-        NDArray loss = logpt.mul(pt.neg().add(1).pow(gamma)).neg();
+        NDArray loss = logpt.mul(Scalars.pow(pt.neg().add(1), gamma)).neg();
         if (alpha != null) {
             loss = loss.mul(alpha.get(new ai.djl.ndarray.index.NDIndex("{}", target.reshape(-1)))
                     .reshape(target.getShape()));
@@ -142,6 +143,6 @@ public final class SegmentationLoss {
 
     /** Element-wise {@code max(x, 0) - x t + log(1 + exp(-|x|))}, PyTorch's stable form. */
     static NDArray bceWithLogits(NDArray x, NDArray t) {
-        return x.maximum(0).sub(x.mul(t)).add(x.abs().neg().exp().add(1).log());
+        return Scalars.maximum(x, 0).sub(x.mul(t)).add(x.abs().neg().exp().add(1).log());
     }
 }

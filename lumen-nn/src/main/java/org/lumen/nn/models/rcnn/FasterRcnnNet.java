@@ -12,9 +12,9 @@ import org.lumen.nn.detect.DetectionNet;
 import org.lumen.nn.module.Module;
 
 /**
- * {@link FasterRcnn} as a Lumen detector, for inference: labels 0-based without the background (torchvision's
- * label minus one), the transform's sizes set to the model's input size. Training (the RPN and box-head losses
- * with their samplers) is not implemented yet: {@link #losses} refuses with a clear message.
+ * {@link FasterRcnn} as a Lumen detector: labels 0-based without the background (torchvision's label minus one),
+ * the transform's sizes set to the model's input size, training with torchvision's losses ({@link FasterRcnnLoss})
+ * and its {@code trainable_backbone_layers=3} (conv1 and layer1 frozen, batch norms frozen throughout).
  */
 public final class FasterRcnnNet implements DetectionNet {
     private final String arch;
@@ -27,6 +27,7 @@ public final class FasterRcnnNet implements DetectionNet {
         int[] anchors = body.equals("resnet50") || body.equals("resnet101") ? new int[] {32, 64, 128, 256, 512}
                 : new int[] {8, 16, 32, 64, 128};
         this.net = new FasterRcnn(body, numClasses + 1, anchors).withSizes(imgsz, imgsz);
+        this.net.trainableLayers(3);
     }
 
     @Override
@@ -41,8 +42,18 @@ public final class FasterRcnnNet implements DetectionNet {
 
     @Override
     public Map<String, NDArray> losses(NDArray images, List<Boxes> targets) {
-        throw new LumenException("--arch", "training " + arch + " is not available yet (inference with torchvision"
-                + " weights is); train a yolov8n/s/m instead");
+        int n = (int) images.getShape().get(0);
+        List<NDArray> list = new ArrayList<>();
+        List<Boxes> oneBased = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(images.get(i));
+            int[] labels = targets.get(i).labels().clone();
+            for (int j = 0; j < labels.length; j++) {
+                labels[j]++;
+            }
+            oneBased.add(Boxes.truth(targets.get(i).xyxy(), labels));
+        }
+        return FasterRcnnLoss.losses(net, list, oneBased);
     }
 
     @Override
@@ -113,9 +124,6 @@ public final class FasterRcnnNet implements DetectionNet {
                 }
                 p.setValue(manager.create(st.readFloats(e.getValue()), p.shape()));
                 taken++;
-            }
-            if (classifier) {
-                ((FasterRcnn) net).trainableLayers(3);
             }
             return "transferred " + taken + " tensors from " + weights + (classifier
                     ? " into the backbone (conv1 and layer1 frozen, as torchvision's trainable_layers=3)" : "")

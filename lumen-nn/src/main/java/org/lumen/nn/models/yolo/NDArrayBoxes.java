@@ -2,6 +2,7 @@ package org.lumen.nn.models.yolo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import org.lumen.nn.ops.Scalars;
 
 /** Differentiable box arithmetic on {@code [..., 4]} xyxy arrays, as Ultralytics' {@code dist2bbox} and CIoU. */
 final class NDArrayBoxes {
@@ -32,14 +33,15 @@ final class NDArrayBoxes {
         NDArray h1 = y2.sub(y1).add(eps);
         NDArray w2 = u2.sub(u1);
         NDArray h2 = v2.sub(v1).add(eps);
-        NDArray inter = x2.minimum(u2).sub(x1.maximum(u1)).maximum(0f).mul(y2.minimum(v2).sub(y1.maximum(v1)).maximum(0f));
+        NDArray inter = Scalars.maximum(x2.minimum(u2).sub(x1.maximum(u1)), 0)
+                .mul(Scalars.maximum(y2.minimum(v2).sub(y1.maximum(v1)), 0));
         NDArray union = w1.mul(h1).add(w2.mul(h2)).sub(inter).add(eps);
         NDArray iou = inter.div(union);
         NDArray cw = x2.maximum(u2).sub(x1.minimum(u1));
         NDArray ch = y2.maximum(v2).sub(y1.minimum(v1));
         NDArray c2 = cw.square().add(ch.square()).add(eps);
-        NDArray rho2 = u1.add(u2).sub(x1).sub(x2).square().add(v1.add(v2).sub(y1).sub(y2).square()).div(4f);
-        NDArray v = w2.div(h2).atan().sub(w1.div(h1).atan()).square().mul((float) (4 / (Math.PI * Math.PI)));
+        NDArray rho2 = Scalars.div(u1.add(u2).sub(x1).sub(x2).square().add(v1.add(v2).sub(y1).sub(y2).square()), 4);
+        NDArray v = Scalars.mul(w2.div(h2).atan().sub(w1.div(h1).atan()).square(), 4 / (Math.PI * Math.PI));
         NDArray alpha = v.div(v.sub(iou).add(1 + eps)).stopGradient();
         return iou.sub(rho2.div(c2).add(v.mul(alpha))).squeeze(2);
     }

@@ -16,6 +16,7 @@ import org.lumen.nn.module.Parameter;
 import org.lumen.nn.ops.Functional;
 import org.lumen.nn.ops.Nms;
 import org.lumen.nn.weights.SafeTensors;
+import org.lumen.nn.ops.Scalars;
 
 /**
  * YOLOv8 as a Lumen detector: {@link YoloV8} plus Ultralytics' v8 detection loss and post-processing.
@@ -180,20 +181,20 @@ public final class YoloNet implements DetectionNet {
         }
         float norm = (float) Math.max(scoreSum, 1);
         NDArray ts = m.create(targetScores, new Shape(n, a, nc));
-        NDArray cls = bceWithLogits(logits, ts).sum().div(norm);
+        NDArray cls = Scalars.div(bceWithLogits(logits, ts).sum(), norm);
         NDArray wt = m.create(weight, new Shape(n, a));
         NDArray tb = m.create(targetBoxes, new Shape(n, a, 4));
         NDArray ciou = NDArrayBoxes.ciou(predBoxes, tb); // [n, a]
-        NDArray box = ciou.neg().add(1f).mul(wt).sum().div(norm);
+        NDArray box = Scalars.div(ciou.neg().add(1f).mul(wt).sum(), norm);
         NDArray logp = dist.reshape(n, a, 4, YoloV8.REG_MAX).logSoftmax(3);
         NDArray dw = m.create(dflWeights, new Shape(n, a, 4, YoloV8.REG_MAX));
-        NDArray dfl = logp.mul(dw).sum(new int[] {3}).neg().mean(new int[] {2}).mul(wt).sum().div(norm);
+        NDArray dfl = Scalars.div(logp.mul(dw).sum(new int[] {3}).neg().mean(new int[] {2}).mul(wt).sum(), norm);
         Map<String, NDArray> out = new LinkedHashMap<>();
-        NDArray total = box.mul((float) BOX_GAIN).add(cls.mul((float) CLS_GAIN)).add(dfl.mul((float) DFL_GAIN));
+        NDArray total = Scalars.mul(box, BOX_GAIN).add(Scalars.mul(cls, CLS_GAIN)).add(Scalars.mul(dfl, DFL_GAIN));
         out.put("loss", total);
-        out.put("box", box.mul((float) BOX_GAIN));
-        out.put("cls", cls.mul((float) CLS_GAIN));
-        out.put("dfl", dfl.mul((float) DFL_GAIN));
+        out.put("box", Scalars.mul(box, BOX_GAIN));
+        out.put("cls", Scalars.mul(cls, CLS_GAIN));
+        out.put("dfl", Scalars.mul(dfl, DFL_GAIN));
         return out;
     }
 
@@ -268,7 +269,7 @@ public final class YoloNet implements DetectionNet {
 
     /** {@code BCEWithLogits(x, t)} element-wise: {@code max(x, 0) - x t + log(1 + exp(-|x|))}. */
     static NDArray bceWithLogits(NDArray x, NDArray t) {
-        return x.maximum(0f).sub(x.mul(t)).add(x.abs().neg().exp().add(1f).log());
+        return Scalars.maximum(x, 0).sub(x.mul(t)).add(x.abs().neg().exp().add(1f).log());
     }
 
     @Override
