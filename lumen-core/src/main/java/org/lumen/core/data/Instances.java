@@ -157,16 +157,50 @@ public record Instances(List<String> classes, Map<String, List<Sample>> splits) 
      */
     public static List<Instance> fromClassMask(byte[] mask, int width, int height, int classCount) {
         List<Instance> out = new ArrayList<>();
-        byte[] one = new byte[mask.length];
         for (int k = 1; k < classCount; k++) {
             int[] labels = Contours.components(mask, height, width, (byte) k);
-            int count = labels[mask.length];
-            for (int c = 1; c <= count; c++) {
-                for (int p = 0; p < mask.length; p++) {
-                    one[p] = (byte) (labels[p] == c ? 1 : 0);
-                }
-                out.add(new Instance(k - 1, List.of(), Rle.encode(one, height, width), false));
+            for (Rle rle : componentRles(labels, width, height)) {
+                out.add(new Instance(k - 1, List.of(), rle, false));
             }
+        }
+        return out;
+    }
+
+    /**
+     * The RLE of each labelled component, built in one column-major pass (COCO's pixel order) over the labels
+     * rather than one pass per component, so that masks with many objects stay linear in their size.
+     */
+    private static List<Rle> componentRles(int[] labels, int width, int height) {
+        int count = labels[width * height];
+        int[] end = new int[count + 1]; // where the component's last run of set pixels ended
+        List<List<Integer>> runs = new ArrayList<>();
+        for (int c = 0; c <= count; c++) {
+            runs.add(new ArrayList<>());
+        }
+        int position = 0;
+        for (int x = 0; x < width; x++) {
+            for (int y = 0; y < height; y++, position++) {
+                int c = labels[y * width + x];
+                if (c == 0) {
+                    continue;
+                }
+                List<Integer> r = runs.get(c);
+                if (!r.isEmpty() && end[c] == position) {
+                    r.set(r.size() - 1, r.get(r.size() - 1) + 1);
+                } else {
+                    r.add(position - end[c]);
+                    r.add(1);
+                }
+                end[c] = position + 1;
+            }
+        }
+        List<Rle> out = new ArrayList<>();
+        for (int c = 1; c <= count; c++) {
+            List<Integer> r = runs.get(c);
+            if (end[c] < width * height) {
+                r.add(width * height - end[c]); // as Rle.encode: no trailing run of length 0
+            }
+            out.add(Rle.of(height, width, r.stream().mapToInt(Integer::intValue).toArray()));
         }
         return out;
     }

@@ -15,9 +15,9 @@ import java.util.List;
  * is the component with its holes filled.
  *
  * <p>Coordinates are COCO's: pixel (x, y) covers [x, x+1] x [y, y+1], so a corner is at whole numbers. A
- * polygon traced here and rasterised by {@link Rle#fromPolygon} gives back the component with holes filled,
- * except where the rasteriser's rounding of points that lie exactly on a pixel boundary decides otherwise (see
- * {@code ContoursTest} for the measured IoU).
+ * polygon traced here and rasterised by {@link Rle#fromPolygon} (pycocotools' rasteriser, which sets a pixel
+ * whose centre is inside) gives back the component with its holes filled, pixel for pixel: every pixel centre
+ * is half a pixel from the outline, so no rounding decides (ContoursTest checks discs and random blobs).
  */
 public final class Contours {
     private Contours() {}

@@ -170,6 +170,14 @@ class InstanceFormatsTest {
         assertEquals(4, objects.size());
         assertEquals(List.of(0, 0, 1, 1), objects.stream().map(Instances.Instance::classIndex).toList());
         assertEquals(4, objects.get(0).rle().area());
+        // each object's RLE is what pycocotools' encode gives for that component alone
+        byte[] first = new byte[W * H];
+        for (int x = 1; x < 5; x++) {
+            first[2 * W + x] = 1;
+        }
+        assertEquals(Rle.encode(first, H, W), objects.get(0).rle());
+        assertEquals(Rle.encode(new byte[] {0, 0, 0, 1}, 2, 2),
+                Instances.fromClassMask(new byte[] {0, 0, 0, 2}, 2, 2, 3).get(0).rle());
         assertArrayEquals(mask, Instances.classMask(objects, W, H));
     }
 
