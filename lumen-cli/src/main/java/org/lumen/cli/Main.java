@@ -16,13 +16,14 @@ import picocli.CommandLine.Option;
         description = "Train, run, evaluate and explain vision models for science and medicine.",
         subcommands = {SynthCommand.class, TrainCommand.class, ValCommand.class, PredictCommand.class, ExplainCommand.class,
             ExplainEvalCommand.class, SegmentClassifyCommand.class, BenchmarkCommand.class, DemoCommand.class,
-            CocoEvalCommand.class,
+            CocoEvalCommand.class, ConvertCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  lumen demo", "  lumen synth galaxies --out survey",
             "  lumen train --task classify --data survey/classify --arch resnet18 --epochs 5 --out runs/clumps",
             "  lumen val --model runs/clumps/best --data survey/classify --split test --out runs/clumps/test",
             "  lumen predict --model runs/clumps/best --json survey/classify/test/clumpy",
-            "  lumen train --task segment --data survey/segment --arch unet-w16-d4 --imgsz 64 --epochs 12 --out runs/seg"})
+            "  lumen train --task segment --data survey/segment --arch unet-w16-d4 --imgsz 64 --epochs 12 --out runs/seg",
+            "  lumen convert --from coco --to yolo-seg --data survey/segment --out clumps-yolo"})
 public final class Main {
     public static final int OK = 0;
     public static final int INTERNAL = 1;

@@ -59,7 +59,27 @@ public final class CocoReader {
         return parse(json, imageRoot, true, true);
     }
 
+    /**
+     * A further check of each annotation (run after its box check, when its image is known): it records faults,
+     * or with {@code changes} given may repair the annotation (returning the repaired one, or {@code null} to drop
+     * it) and record the change.
+     */
+    interface AnnotationCheck {
+        CocoDataset.Annotation check(CocoDataset.Annotation annotation, CocoDataset.Image image, String where,
+                List<String> changes, Faults faults);
+    }
+
+    /** {@link #read} or, with {@code fix}, {@link #readFixing}, with {@code check} applied to every annotation. */
+    static Fixed read(Path json, Path imageRoot, boolean fix, AnnotationCheck check) throws IOException {
+        return parse(json, imageRoot, fix, true, check);
+    }
+
     private static Fixed parse(Path json, Path imageRoot, boolean fix, boolean checkBoxes) throws IOException {
+        return parse(json, imageRoot, fix, checkBoxes, null);
+    }
+
+    private static Fixed parse(Path json, Path imageRoot, boolean fix, boolean checkBoxes, AnnotationCheck check)
+            throws IOException {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(json.toFile());
@@ -77,7 +97,7 @@ public final class CocoReader {
         Map<Long, CocoDataset.Category> categories = categories(fields, root, faults);
         List<String> changes = new ArrayList<>();
         List<CocoDataset.Annotation> annotations = annotations(fields, root, images, categories,
-                fix ? changes : null, checkBoxes, faults);
+                fix ? changes : null, checkBoxes, check, faults);
         faults.throwIfAny();
         return new Fixed(new CocoDataset(List.copyOf(images.values()), annotations, List.copyOf(categories.values())),
                 changes);
@@ -125,7 +145,7 @@ public final class CocoReader {
     /** The annotations; with {@code changes} given, bad boxes are repaired and recorded there, not faulted. */
     private static List<CocoDataset.Annotation> annotations(Fields fields, JsonNode root,
             Map<Long, CocoDataset.Image> images, Map<Long, CocoDataset.Category> categories, List<String> changes,
-            boolean checkBoxes, Faults faults) {
+            boolean checkBoxes, AnnotationCheck check, Faults faults) {
         List<CocoDataset.Annotation> annotations = new ArrayList<>();
         Set<Long> ids = new HashSet<>();
         List<JsonNode> nodes = fields.array(root, "annotations", false);
@@ -155,6 +175,9 @@ public final class CocoReader {
                     box[0], box[1], box[2], box[3], area, node.path("iscrowd").asInt(0), segmentation);
             if (image != null && checkBoxes) {
                 annotation = checkBox(annotation, image, where, changes, faults);
+            }
+            if (annotation != null && image != null && check != null) {
+                annotation = check.check(annotation, image, where, changes, faults);
             }
             if (annotation != null) {
                 annotations.add(annotation);

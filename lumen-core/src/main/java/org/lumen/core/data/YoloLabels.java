@@ -76,7 +76,7 @@ public final class YoloLabels {
 
     private static final String[] COORDINATE_NAMES = {"cx", "cy", "w", "h"};
 
-    private static Integer classId(String field, int classCount, String where, Faults faults) {
+    static Integer classId(String field, int classCount, String where, Faults faults) {
         try {
             int id = Integer.parseInt(field);
             if (id >= 0 && id < classCount) {

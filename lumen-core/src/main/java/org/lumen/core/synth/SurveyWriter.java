@@ -22,6 +22,9 @@ import org.lumen.core.data.CocoDataset;
 import org.lumen.core.data.DataYaml;
 import org.lumen.core.data.Splits;
 import org.lumen.core.data.YoloLabels;
+import org.lumen.core.data.YoloSegLabels;
+import org.lumen.core.geometry.Contours;
+import org.lumen.core.geometry.Polygons;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.io.AtomicFiles;
 
@@ -38,6 +41,8 @@ import org.lumen.core.io.AtomicFiles;
  * DIR/segment/masks/{train,val,test}/galaxy_NNNNN.png               8-bit grey, pixel = class index
  * DIR/segment/classes.json                                          class names by index, mask definition
  * DIR/segment/annotations/instances_{train,val,test}.json           COCO, clumps with RLE segmentation
+ * DIR/segment/labels/{train,val,test}/galaxy_NNNNN.txt              YOLO-seg, class 0 = clump: each clump's
+ *                                                                   outline (Contours); empty if none
  * </pre>
  * Mask classes are 0 background, 1 galaxy footprint, 2 clump; {@link SurveyMasks} defines them.
  * The split is 70/15/15, stratified by class and seeded by the survey seed; a galaxy is in the same split
@@ -203,6 +208,15 @@ public final class SurveyWriter {
         ImageIO.write(SurveyMasks.toImage(mask, size), "png", maskPng);
         writeFile(seg.resolve("masks").resolve(splitName).resolve(file), maskPng.toByteArray());
         List<Rle> rles = SurveyMasks.clumpRles(galaxy, size);
+        List<YoloSegLabels.Instance> outlines = new ArrayList<>();
+        for (Rle rle : rles) {
+            double[] outline = Contours.largestOutline(rle);
+            if (outline != null) {
+                outlines.add(new YoloSegLabels.Instance(0, Polygons.scale(outline, size, size)));
+            }
+        }
+        writeFile(seg.resolve("labels").resolve(splitName).resolve(galaxy.name() + ".txt"),
+                YoloSegLabels.format(outlines).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         for (Rle rle : rles) {
             double[] box = rle.bbox();
             ObjectNode segmentation = mapper.createObjectNode();

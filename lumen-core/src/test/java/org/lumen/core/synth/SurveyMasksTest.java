@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lumen.core.data.MaskFolder;
+import org.lumen.core.data.YoloSegLabels;
+import org.lumen.core.geometry.Polygons;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.io.AtomicFiles;
 
@@ -82,10 +84,24 @@ class SurveyMasksTest {
                 assertArrayEquals(SurveyMasks.classes(g, survey.noiseless(g), 64), MaskFolder.readMask(s.mask(), 64, 64, 3));
             }
             JsonNode coco = new ObjectMapper().readTree(seg.resolve("annotations/instances_" + split + ".json").toFile());
+            Map<Integer, List<Rle>> byImage = new java.util.HashMap<>();
             for (JsonNode a : coco.get("annotations")) {
                 Rle rle = Rle.fromCompressedString(a.get("segmentation").get("counts").asText(), 64, 64);
                 assertEquals(rle.area(), a.get("area").asDouble());
+                byImage.computeIfAbsent(a.get("image_id").asInt(), k -> new java.util.ArrayList<>()).add(rle);
                 clumps++;
+            }
+            // the YOLO-seg labels outline the same clumps, in the same order, and rasterise back to their masks
+            for (MaskFolder.Sample s : f.samples()) {
+                int k = Integer.parseInt(s.stem().substring("galaxy_".length()));
+                List<YoloSegLabels.Instance> labels = YoloSegLabels.read(
+                        seg.resolve("labels").resolve(split).resolve(s.stem() + ".txt"), 1);
+                List<Rle> rles = byImage.getOrDefault(k + 1, List.of());
+                assertEquals(rles.size(), labels.size(), s.stem());
+                for (int i = 0; i < labels.size(); i++) {
+                    double[] xy = Polygons.scale(labels.get(i).xy(), 1.0 / 64, 1.0 / 64);
+                    assertEquals(rles.get(i), Rle.fromPolygon(xy, 64, 64), s.stem() + " clump " + i);
+                }
             }
         }
         assertEquals(30, images);
