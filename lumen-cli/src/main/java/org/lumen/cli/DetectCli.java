@@ -51,10 +51,6 @@ final class DetectCli {
     static void train(Path data, String arch, Path weights, int imgsz, TrainConfig config, String augment,
             boolean fix, ObjectNode provenance, Path out, boolean resume) throws IOException {
         checkArch(arch);
-        if (arch.startsWith("fasterrcnn")) {
-            throw new LumenException("--arch", "training " + arch + " is not available yet (inference with"
-                    + " torchvision weights is); train a yolov8n/s/m instead");
-        }
         List<String> fixes = new ArrayList<>();
         DetectionData train = DetectionData.read(data, "train", fix, fixes);
         DetectionData val = DetectionData.read(data, "val", fix, fixes);

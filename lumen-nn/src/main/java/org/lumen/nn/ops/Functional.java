@@ -1,6 +1,7 @@
 package org.lumen.nn.ops;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -154,6 +155,27 @@ public final class Functional {
     }
 
     /** Zeroes an array's accumulated gradient in place (libtorch accumulates across backward passes). */
+    /**
+     * A sparse COO matrix whose storage libtorch owns. DJL's {@code createCoo} builds it over two temporary
+     * tensors backed by Java buffers and closes them, leaving the sparse tensor pointing at memory the garbage
+     * collector may free while autograd still holds the matrix for the backward pass (seen as "index out of
+     * column bound" in RoIAlign's backward). Here the index and value tensors are copied into libtorch-owned
+     * memory first.
+     */
+    public static NDArray sparseCoo(NDManager manager, java.nio.Buffer values, long[] rows, long[] cols,
+            Shape shape) {
+        try (NDManager tmp = manager.newSubManager()) {
+            long[] both = new long[2 * rows.length];
+            System.arraycopy(rows, 0, both, 0, rows.length);
+            System.arraycopy(cols, 0, both, rows.length, cols.length);
+            NDArray idx = tmp.create(both, new Shape(2, rows.length)).duplicate();
+            NDArray val = tmp.create(values, new Shape(rows.length)).duplicate();
+            NDArray coo = JniUtils.createSparseCoo(pt(idx), pt(val), shape);
+            coo.attach(manager);
+            return coo;
+        }
+    }
+
     public static void zeroGrad(NDArray a) {
         JniUtils.zeroGrad(pt(a));
     }

@@ -68,7 +68,7 @@ public final class RoiAlign {
         }
         long rows = (long) k * outH * outW;
         long cols = (long) n * h * w;
-        NDArray matrix = manager.createCoo(sampling.values(), new long[][] {sampling.rows(), sampling.cols()},
+        NDArray matrix = Functional.sparseCoo(manager, sampling.values(), sampling.rows(), sampling.cols(),
                 new Shape(rows, cols));
         NDArray channelsLast = input.transpose(0, 2, 3, 1).reshape(cols, c);
         return matrix.matMul(channelsLast).reshape(k, outH, outW, c).transpose(0, 3, 1, 2);

@@ -39,6 +39,11 @@ class GradientsSurviveGcTest {
             for (int i = 0; i < 2000; i++) {
                 m.create(new float[] {1e6f + i}).close();
             }
+            for (int size = 1 << 10; size <= 1 << 20; size <<= 1) { // larger freed buffers get reused too
+                long[] junk = new long[size];
+                java.util.Arrays.fill(junk, Long.MAX_VALUE / 3);
+                m.create(junk).close();
+            }
         }
     }
 
@@ -94,6 +99,29 @@ class GradientsSurviveGcTest {
             NDArray mask = m.randomInteger(0, 3, new Shape(2, 8, 8), ai.djl.ndarray.types.DataType.INT64);
             SegmentationLoss all = SegmentationLoss.parse("ce+dice+focal");
             assertSame(m, List.of(seg), s -> all.apply(seg, mask, null));
+        }
+    }
+
+    @Test
+    void roiAlignBackward() {
+        // its sparse sampling matrix is kept for the backward pass
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray input = m.randomNormal(new Shape(2, 8, 24, 24));
+            float[] r = new float[60 * 5];
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+            for (int i = 0; i < 60; i++) {
+                float x1 = (float) rnd.nextDouble(0, 16);
+                float y1 = (float) rnd.nextDouble(0, 16);
+                r[5 * i] = i % 2;
+                r[5 * i + 1] = x1;
+                r[5 * i + 2] = y1;
+                r[5 * i + 3] = x1 + (float) rnd.nextDouble(1, 8);
+                r[5 * i + 4] = y1 + (float) rnd.nextDouble(1, 8);
+            }
+            NDArray rois = m.create(r, new Shape(60, 5));
+            NDArray w = m.randomNormal(new Shape(60, 8, 7, 7));
+            assertSame(m, List.of(input), s -> org.lumen.nn.ops.RoiAlign.roiAlign(input, rois, 7, 7, 1.0, 2, false)
+                    .mul(w).sum());
         }
     }
 

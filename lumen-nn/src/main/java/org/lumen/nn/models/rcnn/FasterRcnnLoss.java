@@ -17,7 +17,7 @@ import org.lumen.nn.ops.Scalars;
  * <ul>
  *   <li>RPN: every anchor matched to the ground truth by IoU (positive at 0.7 or more, negative below 0.3, the
  *       rest ignored, and each box's best anchors positive whatever their IoU: {@code allow_low_quality_matches});
- *       256 anchors per image sampled, at most half positive; {@code loss_objectness} the binary cross-entropy of
+ *       256 anchors per image sampled (the sizes here are {@link Sampling#TORCHVISION}'s), at most half positive; {@code loss_objectness} the binary cross-entropy of
  *       the sampled anchors' logits (mean), {@code loss_rpn_box_reg} the smooth L1 (beta 1/9) of the positives'
  *       deltas (weights 1, 1, 1, 1), summed and divided by the number sampled. Proposals for the box head: 2,000
  *       per level before NMS and 2,000 after (training's numbers), not differentiated through.</li>
@@ -29,16 +29,29 @@ import org.lumen.nn.ops.Scalars;
  * An image without objects gives only negatives. The samplers draw from a generator seeded by the batch itself
  * (its pixels and boxes), so a step is reproducible, a resumed run included, without state of its own.
  */
-public final class FasterRcnnLoss {
-    static final int RPN_BATCH = 256;
+final class FasterRcnnLoss {
     static final double RPN_POSITIVE_FRACTION = 0.5;
     static final double RPN_FG_IOU = 0.7;
     static final double RPN_BG_IOU = 0.3;
-    static final int RPN_TRAIN_TOP_N = 2000;
-    static final int BOX_BATCH = 512;
     static final double BOX_POSITIVE_FRACTION = 0.25;
     static final double BOX_FG_IOU = 0.5;
     static final double BETA = 1.0 / 9;
+
+    /**
+     * How much each image contributes: anchors sampled for the RPN's losses ({@code rpn_batch_size_per_image}),
+     * proposals kept per level and overall for the box head ({@code rpn_pre/post_nms_top_n_train}) and proposals
+     * sampled for its losses ({@code box_batch_size_per_image}).
+     */
+    record Sampling(int rpnBatch, int proposals, int boxBatch) {
+        /** torchvision's defaults (for 800-pixel images). */
+        static final Sampling TORCHVISION = new Sampling(256, 2000, 512);
+        /**
+         * For the CPU-sized detectors on small images (a 128-pixel survey cutout holds a few objects, not
+         * hundreds): the box head's cost is linear in the sampled proposals, and 512 of them per image made a
+         * step several times slower without more positives to learn from.
+         */
+        static final Sampling SMALL = new Sampling(256, 500, 128);
+    }
 
     private FasterRcnnLoss() {}
 
@@ -46,13 +59,7 @@ public final class FasterRcnnLoss {
      * The four losses and their sum ({@code loss}) for images {@code [3, H, W]} in [0, 1] and their targets in
      * those images' pixels, labels 1-based (0 is the background).
      */
-    static Map<String, NDArray> losses(FasterRcnn net, List<NDArray> images, List<Boxes> targets) {
-        return losses(net, images, targets, RPN_BATCH, BOX_BATCH);
-    }
-
-    /** {@link #losses(FasterRcnn, List, List)} with other sample sizes per image (torchvision's arguments). */
-    static Map<String, NDArray> losses(FasterRcnn net, List<NDArray> images, List<Boxes> targets, int rpnBatch,
-            int boxBatch) {
+    static Map<String, NDArray> losses(FasterRcnn net, List<NDArray> images, List<Boxes> targets, Sampling sampling) {
         NDManager m = images.get(0).getManager();
         FasterRcnn.Batch batch = net.transform(images);
         List<float[]> gts = new ArrayList<>();
@@ -63,9 +70,9 @@ public final class FasterRcnnLoss {
         List<NDArray> feats = net.features(batch.images());
         FasterRcnn.RpnOut rpn = net.rpnHead(batch, feats);
         Map<String, NDArray> out = new LinkedHashMap<>();
-        rpnLosses(m, rpn, gts, rpnBatch, rnd, out);
-        List<NDArray> proposals = net.filter(batch, rpn, RPN_TRAIN_TOP_N, RPN_TRAIN_TOP_N);
-        boxLosses(net, batch, feats, proposals, targets, gts, boxBatch, rnd, out);
+        rpnLosses(m, rpn, gts, sampling.rpnBatch(), rnd, out);
+        List<NDArray> proposals = net.filter(batch, rpn, sampling.proposals(), sampling.proposals());
+        boxLosses(net, batch, feats, proposals, targets, gts, sampling.boxBatch(), rnd, out);
         NDArray sum = out.get("loss_classifier").add(out.get("loss_box_reg")).add(out.get("loss_objectness"))
                 .add(out.get("loss_rpn_box_reg"));
         Map<String, NDArray> all = new LinkedHashMap<>();
@@ -75,7 +82,7 @@ public final class FasterRcnnLoss {
     }
 
     /** Ground-truth boxes in the transformed image's pixels (the transform may resize), flat xyxy. */
-    static float[] scaled(Boxes t, NDArray image, int[] size) {
+    private static float[] scaled(Boxes t, NDArray image, int[] size) {
         double fy = size[0] / (double) image.getShape().get(1);
         double fx = size[1] / (double) image.getShape().get(2);
         float[] b = new float[t.xyxy().length];
@@ -95,7 +102,7 @@ public final class FasterRcnnLoss {
         return h;
     }
 
-    static void rpnLosses(NDManager m, FasterRcnn.RpnOut rpn, List<float[]> gts, int perImage,
+    private static void rpnLosses(NDManager m, FasterRcnn.RpnOut rpn, List<float[]> gts, int perImage,
             SplittableRandom rnd, Map<String, NDArray> out) {
         float[] anchors = rpn.anchors().toFloatArray();
         int a = anchors.length / 4;
@@ -136,7 +143,7 @@ public final class FasterRcnnLoss {
         out.put("loss_rpn_box_reg", Scalars.div(smoothL1(deltas, target), sampled.size()));
     }
 
-    static void boxLosses(FasterRcnn net, FasterRcnn.Batch batch, List<NDArray> feats,
+    private static void boxLosses(FasterRcnn net, FasterRcnn.Batch batch, List<NDArray> feats,
             List<NDArray> proposals, List<Boxes> targets, List<float[]> gts, int perImage, SplittableRandom rnd,
             Map<String, NDArray> out) {
         NDManager m = batch.images().getManager();
@@ -291,7 +298,7 @@ public final class FasterRcnnLoss {
     }
 
     /** Sum of {@code F.smooth_l1_loss(beta = 1/9)}: 0.5 d^2 / beta below beta, d - beta / 2 above. */
-    public static NDArray smoothL1(NDArray x, NDArray y) {
+    static NDArray smoothL1(NDArray x, NDArray y) {
         NDArray d = x.sub(y).abs();
         NDArray small = d.lt(BETA).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
         NDArray quadratic = Scalars.mul(d.square(), 0.5 / BETA);

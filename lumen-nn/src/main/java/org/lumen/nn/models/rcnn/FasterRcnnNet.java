@@ -14,11 +14,13 @@ import org.lumen.nn.module.Module;
 /**
  * {@link FasterRcnn} as a Lumen detector: labels 0-based without the background (torchvision's label minus one),
  * the transform's sizes set to the model's input size, training with torchvision's losses ({@link FasterRcnnLoss})
- * and its {@code trainable_backbone_layers=3} (conv1 and layer1 frozen, batch norms frozen throughout).
+ * and its {@code trainable_backbone_layers=3} (conv1 and layer1 frozen, batch norms frozen throughout); the
+ * resnet18/34 variants sample fewer proposals per image ({@link FasterRcnnLoss.Sampling#SMALL}).
  */
 public final class FasterRcnnNet implements DetectionNet {
     private final String arch;
     private final FasterRcnn net;
+    private final FasterRcnnLoss.Sampling sampling;
 
     public FasterRcnnNet(String arch, String body, int numClasses, int imgsz) {
         this.arch = arch;
@@ -26,6 +28,8 @@ public final class FasterRcnnNet implements DetectionNet {
         // have no torchvision counterpart and are meant for small objects in small images (clumps of 5-15 px)
         int[] anchors = body.equals("resnet50") || body.equals("resnet101") ? new int[] {32, 64, 128, 256, 512}
                 : new int[] {8, 16, 32, 64, 128};
+        this.sampling = body.equals("resnet50") || body.equals("resnet101") ? FasterRcnnLoss.Sampling.TORCHVISION
+                : FasterRcnnLoss.Sampling.SMALL;
         this.net = new FasterRcnn(body, numClasses + 1, anchors).withSizes(imgsz, imgsz);
         this.net.trainableLayers(3);
     }
@@ -53,7 +57,7 @@ public final class FasterRcnnNet implements DetectionNet {
             }
             oneBased.add(Boxes.truth(targets.get(i).xyxy(), labels));
         }
-        return FasterRcnnLoss.losses(net, list, oneBased);
+        return FasterRcnnLoss.losses(net, list, oneBased, sampling);
     }
 
     @Override
