@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
+import org.lumen.nn.detect.MaskDetections;
 import org.lumen.nn.layers.Conv2d;
 import org.lumen.nn.layers.ConvTranspose2d;
 import org.lumen.nn.layers.Sequential;
@@ -137,7 +138,7 @@ public final class MaskRcnn extends FasterRcnn {
     }
 
     /** torchvision's {@code paste_masks_in_image} (padding 1) and a cut at 0.5, as RLEs of {@code h x w}. */
-    static List<Rle> paste(NDArray probs, Boxes boxes, int h, int w) {
+    public static List<Rle> paste(NDArray probs, Boxes boxes, int h, int w) {
         int n = boxes.size();
         List<Rle> out = new ArrayList<>(n);
         if (n == 0) {

@@ -1,4 +1,4 @@
-package org.lumen.nn.models.rcnn;
+package org.lumen.nn.detect;
 
 import java.util.List;
 import org.lumen.core.geometry.Rle;
