@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Mask R-CNN against torchvision 0.14's {@code maskrcnn_resnet50_fpn} with the same random weights on one
- * 3x200x300 image (min/max size 256/320, 3 classes, score threshold 0; the tricks of {@link FasterRcnnParityTest}
+ * 3x240x360 image (min/max size 256/320, so the transform shrinks it to 213x320 and the masks are pasted back at
+ * 240x360; 3 classes, score threshold 0; the tricks of {@link FasterRcnnParityTest}
  * against ties, and the mask logits scaled down from thousands to a few units so that the probabilities are not
  * all 0 or 1). The issue's bar: at least 95% of torchvision's detections matched (IoU 0.9, same label, score within
  * 1e-3) and, for matched detections, the binary masks at image size (probability above 0.5) of IoU at least 0.95
@@ -44,7 +45,7 @@ class MaskRcnnParityTest {
                     m.roi_heads.mask_predictor.mask_fcn_logits.weight.mul_(0.001)  # logits of a few units
                 sd = {k: v for k, v in m.state_dict().items() if not k.endswith("num_batches_tracked")}
                 save_safetensors(os.path.join(out, "weights.safetensors"), sd)
-                x = torch.rand(3, 200, 300)
+                x = torch.rand(3, 240, 360)
                 with torch.no_grad():
                     images, _ = m.transform([x])
                     feats = m.backbone(images.tensors)
@@ -61,7 +62,7 @@ class MaskRcnnParityTest {
                     .withDetections(0.0, 100);
             net.initialize(m, 0);
             Weights.load(net, DIR.resolve("weights.safetensors"), m);
-            NDArray x = m.create(ref.get("x"), new Shape(3, 200, 300));
+            NDArray x = m.create(ref.get("x"), new Shape(3, 240, 360));
             FasterRcnn.Pass pass = net.pass(List.of(x));
             float[] probs = net.maskProbs(pass).get(0).toFloatArray();
             MaskDetections got = net.detectMasks(List.of(x)).get(0); // probs are in the order of these detections
@@ -73,7 +74,7 @@ class MaskRcnnParityTest {
             float[] wp = ref.get("probs");
             float[] wm = ref.get("masks");
             int n = ws.length;
-            int px = 200 * 300;
+            int px = 240 * 360;
             int cell = MaskRcnn.MASK_SIZE * MaskRcnn.MASK_SIZE;
             assertTrue(n >= 50, "torchvision gave " + n + " detections");
             int matched = 0;
