@@ -73,7 +73,11 @@ public final class MaskRcnn extends FasterRcnn {
      * pixels, labels 1-based as torchvision's, one binary mask per detection at the image's size.
      */
     public List<MaskDetections> detectMasks(List<NDArray> images) {
-        Pass pass = pass(images);
+        return masksOf(pass(images), images);
+    }
+
+    /** {@link #detectMasks} of a forward pass already made. */
+    List<MaskDetections> masksOf(Pass pass, List<NDArray> images) {
         List<NDArray> probs = maskProbs(pass);
         List<MaskDetections> out = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {

@@ -47,13 +47,15 @@ class MaskRcnnParityTest {
                 save_safetensors(os.path.join(out, "weights.safetensors"), sd)
                 x = torch.rand(3, 240, 360)
                 with torch.no_grad():
+                    # the steps of m([x]), keeping the masks before pasting ([N, 1, 28, 28])
                     images, _ = m.transform([x])
                     feats = m.backbone(images.tensors)
                     props, _ = m.rpn(images, feats)
-                    dets, _ = m.roi_heads(feats, props, images.image_sizes)  # masks before pasting: [N, 1, 28, 28]
-                    det = m([x])[0]
+                    dets, _ = m.roi_heads(feats, props, images.image_sizes)
+                    probs = dets[0]["masks"][:, 0].clone()
+                    det = m.transform.postprocess(dets, images.image_sizes, [tuple(x.shape[-2:])])[0]
                 t = {"x": x, "boxes": det["boxes"], "scores": det["scores"], "labels": det["labels"].float(),
-                     "probs": dets[0]["masks"][:, 0], "masks": (det["masks"][:, 0] > 0.5).float()}
+                     "probs": probs, "masks": (det["masks"][:, 0] > 0.5).float()}
                 save_safetensors(os.path.join(out, "ref.safetensors"), t)
                 """, DIR.toAbsolutePath().toString());
         Map<String, float[]> ref = Parity.readAll(DIR.resolve("ref.safetensors"));
@@ -65,7 +67,7 @@ class MaskRcnnParityTest {
             NDArray x = m.create(ref.get("x"), new Shape(3, 240, 360));
             FasterRcnn.Pass pass = net.pass(List.of(x));
             float[] probs = net.maskProbs(pass).get(0).toFloatArray();
-            MaskDetections got = net.detectMasks(List.of(x)).get(0); // probs are in the order of these detections
+            MaskDetections got = net.masksOf(pass, List.of(x)).get(0); // what detectMasks gives, in probs' order
             assertEquals(pass.dets().get(0).size(), got.size());
 
             float[] wb = ref.get("boxes");
