@@ -51,6 +51,10 @@ final class DetectCli {
     static void train(Path data, String arch, Path weights, int imgsz, TrainConfig config, String augment,
             boolean fix, ObjectNode provenance, Path out, boolean resume) throws IOException {
         checkArch(arch);
+        if (arch.startsWith("maskrcnn")) {
+            throw new LumenException("--arch", "training " + arch + " is not available yet (its mask loss is not"
+                    + " written); inference with torchvision's weights is, and fasterrcnn_* trains");
+        }
         List<String> fixes = new ArrayList<>();
         DetectionData train = DetectionData.read(data, "train", fix, fixes);
         DetectionData val = DetectionData.read(data, "val", fix, fixes);
@@ -98,7 +102,8 @@ final class DetectCli {
 
     /**
      * Detections for each file: one JSON line per image ({@code {"image", "detections": [{"box", "score",
-     * "label", "class"}]}}) or one text line; with {@code saveDir}, an annotated PNG per image.
+     * "label", "class"}]}}, and {@code "mask"} as COCO RLE, {@code {"size": [h, w], "counts": "..."}}, for an
+     * instance segmentation model) or one text line; with {@code saveDir}, an annotated PNG per image.
      */
     static void predict(Detector d, List<Path> files, Double conf, int maxDet, Integer tile, int overlap,
             boolean agnostic, double mergeIou, Path saveDir, boolean json) throws IOException {
@@ -106,6 +111,11 @@ final class DetectCli {
         checkUnit("--conf", c);
         if (maxDet < 1) {
             throw new LumenException("--max-det", "must be at least 1, got " + maxDet);
+        }
+        boolean masks = d.segments();
+        if (masks && tile != null) {
+            throw new LumenException("--tile", "is not available yet for " + d.info().arch() + " (tiles' masks are"
+                    + " not merged); predict whole images");
         }
         if (saveDir != null) {
             Files.createDirectories(saveDir);
@@ -115,7 +125,11 @@ final class DetectCli {
             // stretched once for the whole image, so that tiles share one stretch
             Image image = displayable(ImageDecoder.read(file));
             Boxes boxes;
-            if (tile == null) {
+            org.lumen.nn.detect.MaskDetections found = null;
+            if (masks) {
+                found = d.detectMasks(List.of(image), c, maxDet).get(0);
+                boxes = found.boxes();
+            } else if (tile == null) {
                 boxes = d.detect(List.of(image), c, maxDet).get(0);
             } else {
                 List<Tiling.Tile> tiles = Tiling.grid(image.width(), image.height(), tile, overlap);
@@ -136,6 +150,12 @@ final class DetectCli {
                     det.put("score", boxes.scores()[i]);
                     det.put("label", boxes.labels()[i]);
                     det.put("class", names.get(boxes.labels()[i]));
+                    if (found != null) {
+                        org.lumen.core.geometry.Rle rle = found.rle(i);
+                        ObjectNode mask = det.putObject("mask");
+                        mask.putArray("size").add(rle.height()).add(rle.width());
+                        mask.put("counts", rle.toCompressedString());
+                    }
                 }
                 System.out.println(JSON.writeValueAsString(o));
             } else {
@@ -146,6 +166,9 @@ final class DetectCli {
                     sb.append(String.format(Locale.ROOT, "%n  %s %.3f [%.1f, %.1f, %.1f, %.1f]",
                             names.get(boxes.labels()[i]), boxes.scores()[i], b[4 * i], b[4 * i + 1], b[4 * i + 2],
                             b[4 * i + 3]));
+                    if (found != null) {
+                        sb.append(String.format(Locale.ROOT, " mask %d px", found.rle(i).area()));
+                    }
                 }
                 System.out.println(sb);
             }

@@ -27,6 +27,11 @@ public final class DetectionNets {
             register(arch, (numClasses, imgsz) -> new org.lumen.nn.models.rcnn.FasterRcnnNet(arch, body, numClasses,
                     imgsz));
         }
+        for (String body : List.of("resnet50", "resnet18", "resnet34", "resnet101")) {
+            String arch = "maskrcnn_" + body + "_fpn";
+            register(arch, (numClasses, imgsz) -> new org.lumen.nn.models.rcnn.MaskRcnnNet(arch, body, numClasses,
+                    imgsz));
+        }
     }
 
     private DetectionNets() {}

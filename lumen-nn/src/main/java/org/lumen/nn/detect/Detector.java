@@ -117,14 +117,49 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
      */
     public List<Boxes> detectPrepared(List<float[]> images, double conf, int maxDet) {
         net.module().train(false);
-        int s = info.imgsz();
         try (NDManager scope = manager.newSubManager()) {
-            float[] flat = new float[images.size() * 3 * s * s];
+            return net.detect(batch(scope, images), conf, maxDet);
+        }
+    }
+
+    private NDArray batch(NDManager scope, List<float[]> images) {
+        int s = info.imgsz();
+        float[] flat = new float[images.size() * 3 * s * s];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i), 0, flat, i * 3 * s * s, 3 * s * s);
+        }
+        return scope.create(flat, new Shape(images.size(), 3, s, s));
+    }
+
+    /** Whether this detector gives a mask per detection (Mask R-CNN). */
+    public boolean segments() {
+        return net instanceof InstanceSegmentationNet;
+    }
+
+    /**
+     * Detections with masks for decoded images of any size: boxes in each image's own pixels and each mask pasted
+     * at the image's own size (the model's mask maps put into the rescaled boxes, as torchvision pastes into the
+     * original image).
+     */
+    public List<MaskDetections> detectMasks(List<Image> images, double conf, int maxDet) {
+        if (!(net instanceof InstanceSegmentationNet seg)) {
+            throw new LumenException("--arch", info.arch() + " gives boxes, not masks");
+        }
+        net.module().train(false);
+        List<float[]> prepared = new ArrayList<>();
+        for (Image im : images) {
+            prepared.add(Preprocess.fit(im, info.imgsz(), 3).data());
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            List<InstanceSegmentationNet.Masked> found = seg.detectMasks(batch(scope, prepared), conf, maxDet);
+            List<MaskDetections> out = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
-                System.arraycopy(images.get(i), 0, flat, i * 3 * s * s, 3 * s * s);
+                Image im = images.get(i);
+                Boxes b = scale(found.get(i).boxes(), (double) im.width() / info.imgsz(),
+                        (double) im.height() / info.imgsz());
+                out.add(new MaskDetections(b, seg.paste(found.get(i).probs(), b, im.height(), im.width())));
             }
-            NDArray x = scope.create(flat, new Shape(images.size(), 3, s, s));
-            return net.detect(x, conf, maxDet);
+            return out;
         }
     }
 

@@ -141,12 +141,44 @@ public final class Functional {
     }
 
     /**
-     * {@code F.interpolate(mode="bilinear", align_corners=False)} to {@code [outH, outW]}. DJL's JNI numbers the
-     * modes nearest 0, linear 1, bilinear 2, bicubic 3 (mode 1 fails on 4-d input); its flag is not PyTorch's
-     * {@code align_corners} (true gives neither convention), so keep it false.
+     * {@code F.interpolate(mode="bilinear", align_corners=False)} (no antialiasing) to {@code [outH, outW]}.
+     * DJL's JNI numbers the modes nearest 0, linear 1, bilinear 2, bicubic 3 (mode 1 fails on 4-d input); its flag
+     * is not PyTorch's {@code align_corners} (true gives neither convention), so keep it false. DJL's interpolate
+     * antialiases (as {@code antialias=True}), which changes nothing when enlarging but does when shrinking; a
+     * shrink is therefore done here, one axis after the other (width first, then height, the order of torch's
+     * kernel), from two gathered neighbours and torch's float32 weights. Differentiable either way.
      */
     public static NDArray resizeBilinear(NDArray x, int outH, int outW) {
-        return JniUtils.interpolate(pt(x), new long[] {outH, outW}, 2, false);
+        long inH = x.getShape().get(2);
+        long inW = x.getShape().get(3);
+        if (outH >= inH && outW >= inW) {
+            return JniUtils.interpolate(pt(x), new long[] {outH, outW}, 2, false);
+        }
+        NDArray y = outW == inW ? x : linear1d(x, 3, (int) inW, outW);
+        return outH == inH ? y : linear1d(y, 2, (int) inH, outH);
+    }
+
+    /** Linear interpolation along axis 2 or 3 with half-pixel centres, as torch's {@code upsample_bilinear2d}. */
+    private static NDArray linear1d(NDArray x, int axis, int in, int out) {
+        float scale = (float) in / out;
+        long[] i0 = new long[out];
+        long[] i1 = new long[out];
+        float[] l0 = new float[out];
+        float[] l1 = new float[out];
+        for (int d = 0; d < out; d++) {
+            float src = Math.max(scale * (d + 0.5f) - 0.5f, 0f);
+            int lo = (int) src;
+            i0[d] = lo;
+            i1[d] = lo < in - 1 ? lo + 1 : lo;
+            l1[d] = Math.min(Math.max(src - lo, 0f), 1f);
+            l0[d] = 1f - l1[d];
+        }
+        ai.djl.ndarray.NDManager m = x.getManager();
+        String at = axis == 2 ? ":, :, {}" : ":, :, :, {}";
+        Shape w = axis == 2 ? new Shape(out, 1) : new Shape(out);
+        NDArray a = x.get(new ai.djl.ndarray.index.NDIndex(at, m.create(i0)));
+        NDArray b = x.get(new ai.djl.ndarray.index.NDIndex(at, m.create(i1)));
+        return a.mul(m.create(l0, w)).add(b.mul(m.create(l1, w)));
     }
 
     /** {@code F.interpolate(scale_factor=2, mode="nearest")} of {@code [N, C, H, W]}: each pixel becomes 2 x 2. */

@@ -33,7 +33,7 @@ import org.lumen.nn.ops.RoiAlign;
  * per level before NMS at IoU 0.7 and 1,000 after; 7x7 multi-scale RoIAlign (sampling ratio 2) over the four
  * FPN levels; detections above score 0.05, NMS per class at 0.5, at most 100 per image.
  */
-public final class FasterRcnn extends Module {
+public class FasterRcnn extends Module {
     public static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     public static final float[] STD = {0.229f, 0.224f, 0.225f};
 
@@ -48,6 +48,7 @@ public final class FasterRcnn extends Module {
     private final Module fc7;
     private final Module clsScore;
     private final Module bboxPred;
+    private final Container roi;
     private final int[] anchorSizes;
     private int minSize = 800;
     private int maxSize = 1333;
@@ -84,7 +85,7 @@ public final class FasterRcnn extends Module {
         rpnConv = head.put("conv", new Sequential(new Sequential(new Conv2d(256, 256, 3, 1, 1, 1, 1, true, small))));
         rpnCls = head.put("cls_logits", new Conv2d(256, 3, 1, 1, 0, 1, 1, true, small));
         rpnBox = head.put("bbox_pred", new Conv2d(256, 12, 1, 1, 0, 1, 1, true, small));
-        Container roi = register("roi_heads", new Container());
+        roi = register("roi_heads", new Container());
         Container boxHead = roi.put("box_head", new Container());
         fc6 = boxHead.put("fc6", new Linear(256 * 7 * 7, 1024));
         fc7 = boxHead.put("fc7", new Linear(1024, 1024));
@@ -114,6 +115,11 @@ public final class FasterRcnn extends Module {
 
     public int numClasses() {
         return numClasses;
+    }
+
+    /** {@code roi_heads}, where a subclass registers further heads (Mask R-CNN's mask head and predictor). */
+    Container roiHeadsModule() {
+        return roi;
     }
 
     /** A module holding named children only. */
@@ -328,8 +334,12 @@ public final class FasterRcnn extends Module {
         return out;
     }
 
-    /** Class logits {@code [K, classes]} and box deltas {@code [K, 4 * classes]} of proposals per image. */
-    NDArray[] boxHead(Batch batch, List<NDArray> feats, List<NDArray> proposals) {
+    /**
+     * torchvision's {@code MultiScaleRoIAlign} over FPN levels '0'..'3' (sampling ratio 2, not aligned): each box
+     * (per image, in transformed-image pixels) pooled to {@code out x out} from the level its size maps to, in box
+     * order. The levels' scales come from the largest transformed image, as torchvision's {@code setup_scales}.
+     */
+    NDArray pool(Batch batch, List<NDArray> feats, List<NDArray> boxesPerImage, int outSize) {
         NDManager m = batch.images().getManager();
         int maxH = 0;
         int maxW = 0;
@@ -346,13 +356,13 @@ public final class FasterRcnn extends Module {
         int kMax = (int) -Math.round(Math.log(scales[3]) / Math.log(2));
         LevelMapper mapper = new LevelMapper(kMin, kMax);
         List<NDArray> rois = new ArrayList<>();
-        for (int i = 0; i < proposals.size(); i++) {
-            NDArray p = proposals.get(i);
+        for (int i = 0; i < boxesPerImage.size(); i++) {
+            NDArray p = boxesPerImage.get(i);
             NDArray idx = m.full(new Shape(p.getShape().get(0), 1), (float) i);
             rois.add(idx.concat(p, 1));
         }
         NDArray allRois = NDArrays.concat(new NDList(rois), 0);
-        NDArray allBoxes = NDArrays.concat(new NDList(proposals), 0);
+        NDArray allBoxes = NDArrays.concat(new NDList(boxesPerImage), 0);
         long k = allRois.getShape().get(0);
         long[] lv = mapper.levels(allBoxes).toLongArray();
         // pooled per level, then put back in proposal order by a gather (differentiable, unlike an indexed write)
@@ -370,12 +380,18 @@ public final class FasterRcnn extends Module {
                 continue;
             }
             NDArray s = m.create(sel.stream().mapToLong(Long::longValue).toArray());
-            parts.add(RoiAlign.roiAlign(feats.get(l), allRois.get(s), 7, 7, scales[l], 2, false));
+            parts.add(RoiAlign.roiAlign(feats.get(l), allRois.get(s), outSize, outSize, scales[l], 2, false));
             for (long j : sel) {
                 order[(int) j] = filled++;
             }
         }
-        NDArray pooled = NDArrays.concat(parts, 0).get(m.create(order));
+        return NDArrays.concat(parts, 0).get(m.create(order));
+    }
+
+    /** Class logits {@code [K, classes]} and box deltas {@code [K, 4 * classes]} of proposals per image. */
+    NDArray[] boxHead(Batch batch, List<NDArray> feats, List<NDArray> proposals) {
+        NDArray pooled = pool(batch, feats, proposals, 7);
+        long k = pooled.getShape().get(0);
         NDArray h = Functional.relu(fc6.apply(pooled.reshape(k, -1)));
         h = Functional.relu(fc7.apply(h));
         return new NDArray[] {clsScore.apply(h), bboxPred.apply(h)};
@@ -448,26 +464,38 @@ public final class FasterRcnn extends Module {
      * torchvision's (0 is the background).
      */
     public List<Boxes> detect(List<NDArray> images) {
+        Pass pass = pass(images);
+        List<Boxes> out = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            out.add(toOriginal(pass.dets().get(i), pass.batch().sizes()[i], images.get(i)));
+        }
+        return out;
+    }
+
+    /** One forward pass in evaluation: the transformed batch, its FPN features, detections in its pixels. */
+    record Pass(Batch batch, List<NDArray> feats, List<Boxes> dets) {}
+
+    Pass pass(List<NDArray> images) {
         train(false);
         Batch batch = transform(images);
         List<NDArray> feats = features(batch.images());
         List<NDArray> props = proposals(batch, feats);
-        List<Boxes> dets = roiHeads(batch, feats, props);
-        List<Boxes> out = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            double fy = (double) images.get(i).getShape().get(1) / batch.sizes()[i][0];
-            double fx = (double) images.get(i).getShape().get(2) / batch.sizes()[i][1];
-            Boxes b = dets.get(i);
-            double[] xyxy = b.xyxy().clone();
-            for (int j = 0; j < b.size(); j++) {
-                xyxy[4 * j] *= fx;
-                xyxy[4 * j + 1] *= fy;
-                xyxy[4 * j + 2] *= fx;
-                xyxy[4 * j + 3] *= fy;
-            }
-            out.add(new Boxes(xyxy, b.labels(), b.scores()));
+        return new Pass(batch, feats, roiHeads(batch, feats, props));
+    }
+
+    /**
+     * torchvision's {@code resize_boxes}: boxes of a transformed image of {@code size} back to the pixels of
+     * {@code image} {@code [3, H, W]}, with its float32 ratios and products (the pasted masks' integer corners
+     * depend on the last bit).
+     */
+    static Boxes toOriginal(Boxes b, int[] size, NDArray image) {
+        float fy = (float) image.getShape().get(1) / (float) size[0];
+        float fx = (float) image.getShape().get(2) / (float) size[1];
+        double[] xyxy = new double[b.xyxy().length];
+        for (int j = 0; j < xyxy.length; j++) {
+            xyxy[j] = (float) b.xyxy()[j] * (j % 2 == 0 ? fx : fy);
         }
-        return out;
+        return new Boxes(xyxy, b.labels(), b.scores());
     }
 
     /** For tests: FPN features of one transformed batch. */

@@ -12,26 +12,36 @@ import org.lumen.nn.detect.DetectionNet;
 import org.lumen.nn.module.Module;
 
 /**
- * {@link FasterRcnn} as a Lumen detector: labels 0-based without the background (torchvision's label minus one),
- * the transform's sizes set to the model's input size, training with torchvision's losses ({@link FasterRcnnLoss})
- * and its {@code trainable_backbone_layers=3} (conv1 and layer1 frozen, batch norms frozen throughout); the
+ * {@link FasterRcnn} (or {@link MaskRcnn}, through {@link MaskRcnnNet}) as a Lumen detector: labels 0-based
+ * without the background (torchvision's label minus one), the transform's sizes set to the model's input size,
+ * training with torchvision's losses ({@link FasterRcnnLoss}) and its {@code trainable_backbone_layers=3} (conv1 and layer1 frozen, batch norms frozen throughout); the
  * resnet18/34 variants sample fewer proposals per image ({@link FasterRcnnLoss.Sampling#SMALL}).
  */
-public final class FasterRcnnNet implements DetectionNet {
+public class FasterRcnnNet implements DetectionNet {
     private final String arch;
     private final FasterRcnn net;
     private final FasterRcnnLoss.Sampling sampling;
 
     public FasterRcnnNet(String arch, String body, int numClasses, int imgsz) {
+        this(arch, new FasterRcnn(body, numClasses + 1, anchors(body)).withSizes(imgsz, imgsz), body);
+    }
+
+    /** For a subclass with a {@link FasterRcnn} of its own kind (Mask R-CNN). */
+    FasterRcnnNet(String arch, FasterRcnn net, String body) {
         this.arch = arch;
-        // torchvision's anchors (32-512 px) for its resnet50 layout; 8-128 px for the small CPU variants, which
-        // have no torchvision counterpart and are meant for small objects in small images (clumps of 5-15 px)
-        int[] anchors = body.equals("resnet50") || body.equals("resnet101") ? new int[] {32, 64, 128, 256, 512}
-                : new int[] {8, 16, 32, 64, 128};
+        this.net = net;
         this.sampling = body.equals("resnet50") || body.equals("resnet101") ? FasterRcnnLoss.Sampling.TORCHVISION
                 : FasterRcnnLoss.Sampling.SMALL;
-        this.net = new FasterRcnn(body, numClasses + 1, anchors).withSizes(imgsz, imgsz);
-        this.net.trainableLayers(3);
+        net.trainableLayers(3);
+    }
+
+    /**
+     * torchvision's anchors (32-512 px) for its resnet50 layout; 8-128 px for the small CPU variants, which have
+     * no torchvision counterpart and are meant for small objects in small images (clumps of 5-15 px).
+     */
+    static int[] anchors(String body) {
+        return body.equals("resnet50") || body.equals("resnet101") ? new int[] {32, 64, 128, 256, 512}
+                : new int[] {8, 16, 32, 64, 128};
     }
 
     @Override
@@ -67,35 +77,54 @@ public final class FasterRcnnNet implements DetectionNet {
 
     @Override
     public List<Boxes> detect(NDArray images, double conf, int maxDet) {
+        List<Boxes> out = new ArrayList<>();
+        for (Boxes b : net.detect(split(images))) {
+            out.add(select(b, kept(b, conf, maxDet)));
+        }
+        return out;
+    }
+
+    static List<NDArray> split(NDArray images) {
         int n = (int) images.getShape().get(0);
         List<NDArray> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             list.add(images.get(i));
         }
-        List<Boxes> out = new ArrayList<>();
-        for (Boxes b : net.detect(list)) {
-            List<Integer> keep = new ArrayList<>();
-            for (int j = 0; j < b.size() && keep.size() < maxDet; j++) {
-                if (b.scores()[j] >= conf) {
-                    keep.add(j);
-                }
+        return list;
+    }
+
+    /** The first {@code maxDet} detections scoring at least {@code conf} (they come by descending score). */
+    static int[] kept(Boxes b, double conf, int maxDet) {
+        List<Integer> keep = new ArrayList<>();
+        for (int j = 0; j < b.size() && keep.size() < maxDet; j++) {
+            if (b.scores()[j] >= conf) {
+                keep.add(j);
             }
-            double[] xyxy = new double[4 * keep.size()];
-            int[] labels = new int[keep.size()];
-            double[] scores = new double[keep.size()];
-            for (int k = 0; k < keep.size(); k++) {
-                int j = keep.get(k);
-                System.arraycopy(b.xyxy(), 4 * j, xyxy, 4 * k, 4);
-                labels[k] = b.labels()[j] - 1;
-                scores[k] = b.scores()[j];
-            }
-            out.add(new Boxes(xyxy, labels, scores));
         }
-        return out;
+        return keep.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Detections {@code keep} of {@code b}, labels 0-based (torchvision's minus one) or as they are. */
+    static Boxes select(Boxes b, int[] keep, boolean zeroBased) {
+        double[] xyxy = new double[4 * keep.length];
+        int[] labels = new int[keep.length];
+        double[] scores = new double[keep.length];
+        for (int k = 0; k < keep.length; k++) {
+            int j = keep[k];
+            System.arraycopy(b.xyxy(), 4 * j, xyxy, 4 * k, 4);
+            labels[k] = b.labels()[j] - (zeroBased ? 1 : 0);
+            scores[k] = b.scores()[j];
+        }
+        return new Boxes(xyxy, labels, scores);
+    }
+
+    private static Boxes select(Boxes b, int[] keep) {
+        return select(b, keep, true);
     }
 
     /**
-     * A full Faster R-CNN state dict (the box predictor left fresh when its class count differs), or a
+     * A full Faster R-CNN (or Mask R-CNN) state dict (the box predictor, and the mask predictor's class logits, left
+     * fresh when their class count differs; a Faster R-CNN's into a Mask R-CNN leaves the mask head fresh), or a
      * classification ResNet's ({@code conv1.*}, {@code bn1.*}, {@code layer1..4.*}; torchvision or Lumen) copied
      * into {@code backbone.body} with its batch-norm statistics frozen, as torchvision builds a detector on a
      * pretrained backbone.
@@ -119,7 +148,8 @@ public final class FasterRcnnNet implements DetectionNet {
                 }
                 ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(e.getValue().shape());
                 if (!shape.equals(p.shape())) {
-                    if (name.startsWith("roi_heads.box_predictor.")) {
+                    if (name.startsWith("roi_heads.box_predictor.")
+                            || name.startsWith("roi_heads.mask_predictor.mask_fcn_logits.")) {
                         skipped++;
                         continue;
                     }

@@ -1,0 +1,21 @@
+package org.lumen.nn.detect;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import org.lumen.core.geometry.Rle;
+import org.lumen.core.metrics.detection.Boxes;
+
+/**
+ * A detector that also gives each detection a mask (instance segmentation, Mask R-CNN): small mask probability
+ * maps over each box, pasted into an image of any size once the boxes are in that image's pixels.
+ */
+public interface InstanceSegmentationNet extends DetectionNet {
+    /** One image's detections (as {@link #detect} gives them) and their mask maps {@code [n, side, side]}. */
+    record Masked(Boxes boxes, NDArray probs) {}
+
+    /** {@link #detect}, with each detection's mask map. */
+    List<Masked> detectMasks(NDArray images, double conf, int maxDet);
+
+    /** Binary masks of {@code height x width} from maps and their boxes in that image's pixels. */
+    List<Rle> paste(NDArray probs, Boxes boxes, int height, int width);
+}

@@ -1,0 +1,61 @@
+package org.lumen.nn.models.rcnn;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+import org.lumen.core.geometry.Rle;
+import org.lumen.core.metrics.detection.Boxes;
+import org.lumen.nn.detect.InstanceSegmentationNet;
+
+/**
+ * {@link MaskRcnn} as a Lumen detector with masks, for inference: {@link FasterRcnnNet}'s detections (labels
+ * 0-based, the transform's sizes set to the model's input size) and each one's 28x28 mask probabilities, which
+ * {@link #paste} puts into an image of any size as torchvision's {@code paste_masks_in_image} does. The mask head
+ * runs on the detections that pass {@code conf} and {@code maxDet} only (each detection's mask depends on its own
+ * box alone). Training is not implemented.
+ */
+public final class MaskRcnnNet extends FasterRcnnNet implements InstanceSegmentationNet {
+    public MaskRcnnNet(String arch, String body, int numClasses, int imgsz) {
+        super(arch, new MaskRcnn(body, numClasses + 1, anchors(body)).withSizes(imgsz, imgsz), body);
+    }
+
+    @Override
+    public java.util.Map<String, NDArray> losses(NDArray images, List<Boxes> targets) {
+        throw new org.lumen.core.LumenException("--arch", "training " + arch() + " is not available yet (its mask"
+                + " loss is not written); inference with torchvision's weights is, and fasterrcnn_* trains");
+    }
+
+    @Override
+    public List<String> lossParts() {
+        List<String> parts = new ArrayList<>(super.lossParts());
+        parts.add("loss_mask");
+        return parts;
+    }
+
+    @Override
+    public List<Masked> detectMasks(NDArray images, double conf, int maxDet) {
+        MaskRcnn net = (MaskRcnn) module();
+        List<NDArray> list = split(images);
+        FasterRcnn.Pass pass = net.pass(list);
+        List<Boxes> kept = new ArrayList<>();
+        for (Boxes b : pass.dets()) {
+            kept.add(select(b, kept(b, conf, maxDet), false));
+        }
+        List<NDArray> probs = net.maskProbs(new FasterRcnn.Pass(pass.batch(), pass.feats(), kept));
+        List<Masked> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            Boxes b = FasterRcnn.toOriginal(kept.get(i), pass.batch().sizes()[i], list.get(i));
+            int[] all = new int[b.size()];
+            for (int j = 0; j < all.length; j++) {
+                all[j] = j;
+            }
+            out.add(new Masked(select(b, all, true), probs.get(i)));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Rle> paste(NDArray probs, Boxes boxes, int height, int width) {
+        return MaskRcnn.paste(probs, boxes, height, width);
+    }
+}
