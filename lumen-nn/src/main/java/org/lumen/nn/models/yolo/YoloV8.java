@@ -85,6 +85,18 @@ public final class YoloV8 extends Module {
         };
     }
 
+    /**
+     * A YOLOv8 at any of Ultralytics' scale multiples ({@code depth_multiple}, {@code width_multiple}; n is 0.33 and
+     * 0.25), for scales the yaml does not name (a narrow network for tests or tiny images).
+     */
+    public static YoloV8 create(String name, int numClasses, double depth, double width) {
+        if (numClasses < 1 || !(depth > 0) || !(width > 0)) {
+            throw new IllegalArgumentException("need numClasses >= 1 and positive multiples, got " + numClasses + ", "
+                    + depth + ", " + width);
+        }
+        return new YoloV8(name, numClasses, depth, width);
+    }
+
     /** Ultralytics' {@code make_divisible(min(c, max_channels) * width, 8)}. */
     static int ch(int c, double width) {
         return (int) Math.ceil(Math.min(c, 1024) * width / 8) * 8;
