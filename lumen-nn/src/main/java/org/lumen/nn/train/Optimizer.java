@@ -48,29 +48,33 @@ public abstract class Optimizer implements AutoCloseable {
      * them all by {@code maxNorm / norm}. Returns the norm before clipping (NaN or infinite when a gradient is).
      */
     public double clipGradNorm(double maxNorm) {
-        double sum = 0;
-        List<NDArray> grads = new java.util.ArrayList<>();
-        for (Map.Entry<String, Parameter> p : params) {
-            NDArray w = p.getValue().value();
-            if (!w.hasGradient()) {
-                continue;
-            }
-            NDArray g = w.getGradient();
-            try (NDManager scope = manager.newSubManager()) {
+        // every gradient handle is closed before returning: an open one raises the gradient's use count, and
+        // libtorch then accumulates the next backward pass out of place into a fresh tensor, so each step would
+        // keep one more copy of every gradient alive (a Faster R-CNN run grew by ~110 MB a step)
+        try (NDManager handles = manager.newSubManager()) {
+            double sum = 0;
+            List<NDArray> grads = new java.util.ArrayList<>();
+            for (Map.Entry<String, Parameter> p : params) {
+                NDArray w = p.getValue().value();
+                if (!w.hasGradient()) {
+                    continue;
+                }
+                NDArray g = w.getGradient();
+                g.attach(handles);
                 NDArray sq = g.square().sum();
-                sq.attach(scope);
+                sq.attach(handles);
                 sum += sq.getFloat();
+                grads.add(g);
             }
-            grads.add(g);
-        }
-        double norm = Math.sqrt(sum);
-        if (Double.isFinite(norm) && norm > maxNorm) {
-            float scale = (float) (maxNorm / (norm + 1e-6));
-            for (NDArray g : grads) {
-                g.muli(scale);
+            double norm = Math.sqrt(sum);
+            if (Double.isFinite(norm) && norm > maxNorm) {
+                float scale = (float) (maxNorm / (norm + 1e-6));
+                for (NDArray g : grads) {
+                    g.muli(scale);
+                }
             }
+            return norm;
         }
-        return norm;
     }
 
     /** One update of every parameter at learning rate {@code lr}. */
