@@ -24,13 +24,18 @@ public final class Preprocess {
     }
 
     public static Image fit(Image image, int imgsz, int channels) {
-        Image img = image.scale() == Image.Scale.PHYSICAL
-                ? Stretch.percentile(image, LOW_PERCENTILE, HIGH_PERCENTILE) : image;
-        img = ImageOps.toChannels(img, channels);
+        Image img = prepare(image, channels);
         if (img.height() != imgsz || img.width() != imgsz) {
             img = ImageOps.resize(img, imgsz, imgsz);
         }
         return img;
+    }
+
+    /** {@link #fit} without the resize: physical values stretched, channels adapted, the size kept. */
+    public static Image prepare(Image image, int channels) {
+        Image img = image.scale() == Image.Scale.PHYSICAL
+                ? Stretch.percentile(image, LOW_PERCENTILE, HIGH_PERCENTILE) : image;
+        return ImageOps.toChannels(img, channels);
     }
 
     /** {@code (x - mean) / std} per channel of a {@code c x s x s} CHW image, in place. */

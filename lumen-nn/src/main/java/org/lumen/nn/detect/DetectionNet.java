@@ -44,6 +44,15 @@ public interface DetectionNet {
      */
     String transfer(java.nio.file.Path weights, ai.djl.ndarray.NDManager manager);
 
+    /**
+     * Whether the detector resizes each image itself, keeping its aspect ratio (R-CNN's min/max-size transform):
+     * prediction then gives it every image at its own size, one at a time, rather than stretched to the square
+     * input size. Training and validation use the square images either way.
+     */
+    default boolean keepsAspect() {
+        return false;
+    }
+
     /** Default score threshold for prediction (torchvision: 0.05 in its box head; Ultralytics: 0.25). */
     double defaultConf();
 }

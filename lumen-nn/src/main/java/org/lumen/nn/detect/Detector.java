@@ -25,7 +25,9 @@ import org.lumen.nn.weights.Weights;
  * and {@code weights.safetensors}, replaced atomically.
  *
  * <p>Images are prepared as for classification ({@link Preprocess}: stretch of physical values, channels,
- * resize to {@code imgsz x imgsz}); boxes come back in the pixels of the original image.
+ * resize to {@code imgsz x imgsz}); a detector that {@link DetectionNet#keepsAspect resizes images itself}
+ * (R-CNN) gets each at its own size instead, as torchvision's do. Boxes come back in the pixels of the original
+ * image.
  */
 public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedModel {
     public static final String MODEL_JSON = "model.json";
@@ -146,25 +148,43 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
             throw new LumenException("--arch", info.arch() + " gives boxes, not masks");
         }
         net.module().train(false);
-        List<float[]> prepared = new ArrayList<>();
+        List<MaskDetections> out = new ArrayList<>();
         for (Image im : images) {
-            prepared.add(Preprocess.fit(im, info.imgsz(), 3).data());
-        }
-        try (NDManager scope = manager.newSubManager()) {
-            List<InstanceSegmentationNet.Masked> found = seg.detectMasks(batch(scope, prepared), conf, maxDet);
-            List<MaskDetections> out = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                Image im = images.get(i);
-                Boxes b = scale(found.get(i).boxes(), (double) im.width() / info.imgsz(),
-                        (double) im.height() / info.imgsz());
-                out.add(new MaskDetections(b, seg.paste(found.get(i).probs(), b, im.height(), im.width())));
+            try (NDManager scope = manager.newSubManager()) {
+                InstanceSegmentationNet.Masked found;
+                Boxes b;
+                if (net.keepsAspect()) {
+                    found = seg.detectMasks(ownSize(scope, im), conf, maxDet).get(0);
+                    b = found.boxes();
+                } else {
+                    found = seg.detectMasks(batch(scope, List.of(Preprocess.fit(im, info.imgsz(), 3).data())),
+                            conf, maxDet).get(0);
+                    b = scale(found.boxes(), (double) im.width() / info.imgsz(), (double) im.height() / info.imgsz());
+                }
+                out.add(new MaskDetections(b, seg.paste(found.probs(), b, im.height(), im.width())));
             }
-            return out;
         }
+        return out;
+    }
+
+    /** One image at its own size, {@code [1, 3, H, W]} in [0, 1], for a detector that resizes it itself. */
+    private NDArray ownSize(NDManager scope, Image im) {
+        Image img = Preprocess.prepare(im, 3);
+        return scope.create(img.data(), new Shape(1, 3, img.height(), img.width()));
     }
 
     /** Detections for decoded images of any size, boxes in each image's own pixels. */
     public List<Boxes> detect(List<Image> images, double conf, int maxDet) {
+        if (net.keepsAspect()) {
+            net.module().train(false);
+            List<Boxes> out = new ArrayList<>();
+            for (Image im : images) {
+                try (NDManager scope = manager.newSubManager()) {
+                    out.add(net.detect(ownSize(scope, im), conf, maxDet).get(0));
+                }
+            }
+            return out;
+        }
         List<float[]> prepared = new ArrayList<>();
         for (Image im : images) {
             prepared.add(Preprocess.fit(im, info.imgsz(), 3).data());

@@ -23,7 +23,15 @@ public class FasterRcnnNet implements DetectionNet {
     private final FasterRcnnLoss.Sampling sampling;
 
     public FasterRcnnNet(String arch, String body, int numClasses, int imgsz) {
-        this(arch, new FasterRcnn(body, numClasses + 1, anchors(body)).withSizes(imgsz, imgsz), body);
+        this(arch, new FasterRcnn(body, numClasses + 1, anchors(body)).withSizes(imgsz, maxSize(imgsz)), body);
+    }
+
+    /**
+     * The transform's {@code max_size} for {@code min_size = imgsz}: torchvision's ratio, 1333 for 800, so that an
+     * imported model predicts on the image sizes torchvision gives it (a square image's long side is the min size).
+     */
+    static int maxSize(int imgsz) {
+        return (int) Math.round(imgsz * 1333.0 / 800);
     }
 
     /** For a subclass with a {@link FasterRcnn} of its own kind (Mask R-CNN). */
@@ -68,6 +76,11 @@ public class FasterRcnnNet implements DetectionNet {
             oneBased.add(Boxes.truth(targets.get(i).xyxy(), labels));
         }
         return FasterRcnnLoss.losses(net, list, oneBased, sampling);
+    }
+
+    @Override
+    public boolean keepsAspect() {
+        return true;
     }
 
     @Override

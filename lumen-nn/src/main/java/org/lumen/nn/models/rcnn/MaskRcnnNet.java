@@ -16,7 +16,7 @@ import org.lumen.nn.detect.InstanceSegmentationNet;
  */
 public final class MaskRcnnNet extends FasterRcnnNet implements InstanceSegmentationNet {
     public MaskRcnnNet(String arch, String body, int numClasses, int imgsz) {
-        super(arch, new MaskRcnn(body, numClasses + 1, anchors(body)).withSizes(imgsz, imgsz), body);
+        super(arch, new MaskRcnn(body, numClasses + 1, anchors(body)).withSizes(imgsz, maxSize(imgsz)), body);
     }
 
     @Override
