@@ -126,6 +126,11 @@ final class ExplainCommand implements Callable<Integer> {
             + " --target over this region; the layer defaults to the last decoder stage.")
     List<Double> box;
 
+    @Option(names = "--region", paramLabel = "MASK", description = "Segmentation models: explain the mean logit of"
+            + " --target over this mask's region instead of a box (an image of the explained image's size; every"
+            + " non-zero pixel belongs to the region).")
+    Path region;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
     List<Path> inputs;
 
@@ -241,13 +246,18 @@ final class ExplainCommand implements Callable<Integer> {
 
     /**
      * A segmentation model explained over a region: the mean logit of {@code --target} inside {@code --box}
-     * (image pixels). CAM layers default to the last decoder stage.
+     * (image pixels) or a mask ({@code --region}). CAM layers default to the last decoder stage.
      */
     private Integer explainSegmentation(org.lumen.nn.segment.Segmenter seg, List<Path> files, List<String> stems)
             throws IOException {
-        if (box == null || box.size() != 4 || !(box.get(2) > box.get(0) && box.get(3) > box.get(1))) {
-            throw new LumenException("--box", "a segmentation model is explained over a region: --box X1,Y1,X2,Y2");
+        if (box != null && region != null) {
+            throw new LumenException("--region", "give a region as --box or as --region, not both");
         }
+        if (region == null && (box == null || box.size() != 4 || !(box.get(2) > box.get(0) && box.get(3) > box.get(1)))) {
+            throw new LumenException("--box", "a segmentation model is explained over a region: --box X1,Y1,X2,Y2"
+                    + " or --region MASK.png");
+        }
+        Image regionMask = region == null ? null : org.lumen.core.image.ImageDecoder.read(region);
         if (target == null) {
             throw new LumenException("--target", "name the class to explain, one of " + seg.info().classNames());
         }
@@ -279,16 +289,7 @@ final class ExplainCommand implements Callable<Integer> {
                 Image img = Preprocess.fit(raw, s, info.channels());
                 float[] v = img.data().clone();
                 Preprocess.normalise(v, info.channels(), s, info.mean(), info.std());
-                float[] mask = new float[s * s];
-                double fx = (double) s / raw.width();
-                double fy = (double) s / raw.height();
-                for (int y = (int) Math.floor(box.get(1) * fy); y < Math.min(s, Math.ceil(box.get(3) * fy)); y++) {
-                    for (int x = (int) Math.floor(box.get(0) * fx); x < Math.min(s, Math.ceil(box.get(2) * fx)); x++) {
-                        if (y >= 0 && x >= 0) {
-                            mask[y * s + x] = 1;
-                        }
-                    }
-                }
+                float[] mask = regionMask != null ? regionMask(regionMask, raw, s) : boxMask(raw, s);
                 wrapped.setTargets(new float[][] {mask}, new int[] {cls});
                 Explanation e;
                 try (NDManager scope = seg.manager().newSubManager()) {
@@ -306,6 +307,51 @@ final class ExplainCommand implements Callable<Integer> {
             AtomicFiles.deleteTree(stage);
         }
         return Main.OK;
+    }
+
+    /** {@code --box} as a 0/1 mask of the model's {@code s x s} input. */
+    private float[] boxMask(Image raw, int s) {
+        float[] mask = new float[s * s];
+        double fx = (double) s / raw.width();
+        double fy = (double) s / raw.height();
+        for (int y = (int) Math.floor(box.get(1) * fy); y < Math.min(s, Math.ceil(box.get(3) * fy)); y++) {
+            for (int x = (int) Math.floor(box.get(0) * fx); x < Math.min(s, Math.ceil(box.get(2) * fx)); x++) {
+                if (y >= 0 && x >= 0) {
+                    mask[y * s + x] = 1;
+                }
+            }
+        }
+        return mask;
+    }
+
+    /**
+     * {@code --region}: the mask image's non-zero pixels as a 0/1 mask of the model's {@code s x s} input
+     * (nearest-neighbour, as the image itself is stretched to {@code s x s}).
+     */
+    private float[] regionMask(Image m, Image raw, int s) {
+        if (m.height() != raw.height() || m.width() != raw.width()) {
+            throw new LumenException(region, "the region mask is " + m.width() + "x" + m.height() + " but the image is "
+                    + raw.width() + "x" + raw.height());
+        }
+        float[] mask = new float[s * s];
+        int kept = 0;
+        for (int y = 0; y < s; y++) {
+            int sy = (int) Math.floor(y * (double) m.height() / s);
+            for (int x = 0; x < s; x++) {
+                int sx = (int) Math.floor(x * (double) m.width() / s);
+                for (int c = 0; c < m.channels(); c++) {
+                    if (m.get(c, sy, sx) != 0) {
+                        mask[y * s + x] = 1;
+                        kept++;
+                        break;
+                    }
+                }
+            }
+        }
+        if (kept == 0) {
+            throw new LumenException(region, "the region mask has no non-zero pixel at the model's input size");
+        }
+        return mask;
     }
 
     /** {@code --box}: a detector's detection explained, one image at a time. */

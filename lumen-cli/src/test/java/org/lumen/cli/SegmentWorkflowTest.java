@@ -166,6 +166,37 @@ class SegmentWorkflowTest {
         assertTrue(Files.isRegularFile(out.resolve(stem + ".gradcam.npy")));
         Cli.assertBadInput(Cli.run("explain", "--model", run.resolve("best"), "--box", "8,8,24,24", "--out",
                 dir.resolve("seg-x2"), one), "--target", "name the class");
+
+        // --region: the same square given as a mask image explains the same mean logit as --box
+        java.awt.image.BufferedImage im = javax.imageio.ImageIO.read(one.toFile());
+        java.awt.image.BufferedImage square = new java.awt.image.BufferedImage(im.getWidth(), im.getHeight(),
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 8; y < 24; y++) {
+            for (int x = 8; x < 24; x++) {
+                square.getRaster().setSample(x, y, 0, 255);
+            }
+        }
+        Path maskFile = dir.resolve("square.png");
+        javax.imageio.ImageIO.write(square, "png", maskFile.toFile());
+        Cli.Result byMask = Cli.run("explain", "--model", run.resolve("best"), "--method", "gradcam", "--region",
+                maskFile, "--target", "galaxy", "--out", dir.resolve("seg-region"), one);
+        assertEquals(0, byMask.exit(), byMask::toString);
+        assertEquals(meanLogit(r.out()), meanLogit(byMask.out()), byMask::toString);
+        java.awt.image.BufferedImage small = new java.awt.image.BufferedImage(8, 8,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        Path smallFile = dir.resolve("small.png");
+        javax.imageio.ImageIO.write(small, "png", smallFile.toFile());
+        Cli.assertBadInput(Cli.run("explain", "--model", run.resolve("best"), "--region", smallFile, "--target",
+                "galaxy", "--out", dir.resolve("seg-x3"), one), smallFile.toString(), "the region mask is 8x8");
+        Cli.assertBadInput(Cli.run("explain", "--model", run.resolve("best"), "--region", maskFile, "--box",
+                "8,8,24,24", "--target", "galaxy", "--out", dir.resolve("seg-x4"), one), "--region", "not both");
+        assertTrue(Files.notExists(dir.resolve("seg-x3")) && Files.notExists(dir.resolve("seg-x4")));
+    }
+
+    private static String meanLogit(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("mean logit ([^)]+)\\)").matcher(out);
+        assertTrue(m.find(), out);
+        return m.group(1);
     }
 
     @Test
