@@ -25,8 +25,11 @@ import org.lumen.nn.ops.Functional;
  *
  * <p>Backbone: Conv (stride 2) x 2, C2f, Conv, C2f, Conv, C2f, Conv, C2f, SPPF (layers 0-9); PAN neck with
  * nearest 2x upsampling and concatenation (10-21); the anchor-free decoupled head on strides 8, 16, 32 (22).
- * Sizes scale channels by {@code width} (rounded to a multiple of 8, capped at 1024 before scaling) and the
- * C2f repeats by {@code depth}: n = (0.33, 0.25), s = (0.33, 0.50), m = (0.67, 0.75).
+ * Sizes scale channels by {@code width} (rounded to a multiple of 8, capped before scaling at 1024 for n and s,
+ * 768 for m) and the C2f repeats by {@code depth}: n = (0.33, 0.25), s = (0.33, 0.50), m = (0.67, 0.75).
+ *
+ * <p>{@link #createSegment} builds YOLOv8-seg instead: the same network whose layer 22 is Ultralytics'
+ * {@code Segment} head ({@link SegmentHead}: the detection head plus mask coefficients and prototypes).
  *
  * <p>Initialisation as Ultralytics': PyTorch's default for convolutions, batch norm with eps 1e-3 and momentum
  * 0.03, and the head's last biases set so that training from scratch starts sensibly: 1.0 for the box
@@ -45,15 +48,15 @@ public final class YoloV8 extends Module {
     private final Head head;
     private final boolean segment;
 
-    private YoloV8(String size, int numClasses, double depth, double width, boolean segment) {
+    private YoloV8(String size, int numClasses, double depth, double width, int maxChannels, boolean segment) {
         this.segment = segment;
         this.size = size;
         this.numClasses = numClasses;
-        int c64 = ch(64, width);
-        int c128 = ch(128, width);
-        int c256 = ch(256, width);
-        int c512 = ch(512, width);
-        int c1024 = ch(1024, width);
+        int c64 = ch(64, width, maxChannels);
+        int c128 = ch(128, width, maxChannels);
+        int c256 = ch(256, width, maxChannels);
+        int c512 = ch(512, width, maxChannels);
+        int c1024 = ch(1024, width, maxChannels);
         int n3 = reps(3, depth);
         int n6 = reps(6, depth);
         put(0, new Conv(3, c64, 3, 2));
@@ -73,7 +76,8 @@ public final class YoloV8 extends Module {
         put(19, new Conv(c512, c512, 3, 2));
         put(21, new C2f(c512 + c1024, c1024, n3, false));
         int[] headCh = {c256, c512, c1024};
-        head = segment ? new SegmentHead(numClasses, NUM_MASKS, ch(256, width), headCh) : new Head(numClasses, headCh);
+        head = segment ? new SegmentHead(numClasses, NUM_MASKS, ch(256, width, maxChannels), headCh)
+                : new Head(numClasses, headCh);
         put(22, head);
         register("model", model);
     }
@@ -96,16 +100,16 @@ public final class YoloV8 extends Module {
             throw new IllegalArgumentException("numClasses must be at least 1, got " + numClasses);
         }
         return switch (size) {
-            case "n" -> new YoloV8("n", numClasses, 0.33, 0.25, segment);
-            case "s" -> new YoloV8("s", numClasses, 0.33, 0.50, segment);
-            case "m" -> new YoloV8("m", numClasses, 0.67, 0.75, segment);
+            case "n" -> new YoloV8("n", numClasses, 0.33, 0.25, 1024, segment);
+            case "s" -> new YoloV8("s", numClasses, 0.33, 0.50, 1024, segment);
+            case "m" -> new YoloV8("m", numClasses, 0.67, 0.75, 768, segment);
             default -> throw new LumenException("--arch", "unknown YOLOv8 size '" + size + "' (n, s, m)");
         };
     }
 
-    /** Ultralytics' {@code make_divisible(min(c, max_channels) * width, 8)}. */
-    static int ch(int c, double width) {
-        return (int) Math.ceil(Math.min(c, 1024) * width / 8) * 8;
+    /** Ultralytics' {@code make_divisible(min(c, max_channels) * width, 8)} (max_channels 1024 for n and s, 768 for m). */
+    static int ch(int c, double width, int maxChannels) {
+        return (int) Math.ceil(Math.min(c, maxChannels) * width / 8) * 8;
     }
 
     /** Ultralytics' {@code max(round(n * depth), 1)} for n > 1. */
