@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.ops.Functional;
@@ -62,7 +63,20 @@ public final class YoloSegNet {
      * @param boxes the detections, as {@link YoloNet#detect}
      * @param masks per detection, {@code height * width} row-major foreground flags at input resolution
      */
-    public record Segmentation(Boxes boxes, boolean[][] masks, int height, int width) {}
+    public record Segmentation(Boxes boxes, boolean[][] masks, int height, int width) {
+        /** Detection {@code i}'s mask as COCO run-length encoding (pycocotools' {@code encode}). */
+        public Rle rle(int i) {
+            return rle(masks[i], height, width);
+        }
+
+        static Rle rle(boolean[] mask, int height, int width) {
+            byte[] b = new byte[mask.length];
+            for (int k = 0; k < b.length; k++) {
+                b[k] = mask[k] ? (byte) 1 : 0;
+            }
+            return Rle.encode(b, height, width);
+        }
+    }
 
     /**
      * Losses {@code loss}, {@code box}, {@code seg}, {@code cls}, {@code dfl} (weighted).

@@ -56,6 +56,9 @@ class YoloSegLossTest {
                     assertEquals(r >= 8 && r < 24 && c >= 8 && c < 24 && !corner, masks[0][r * 32 + c], r + "," + c);
                 }
             }
+            var rle = YoloSegNet.Segmentation.rle(masks[0], 32, 32);
+            assertEquals(16 * 16 - 4, rle.area());
+            assertEquals(List.of(8.0, 8.0, 16.0, 16.0), java.util.Arrays.stream(rle.bbox()).boxed().toList());
         }
     }
 
