@@ -81,13 +81,21 @@ public final class YoloNet implements DetectionNet {
         return out.toArray(float[][]::new);
     }
 
+    YoloV8 net() {
+        return net;
+    }
+
     /** Raw predictions {@code [N, A, 64 + nc]}, anchors in level order, row-major within a level. */
     private NDArray raw(NDArray images) {
+        checkInput(images);
+        return net.apply(images).transpose(0, 2, 1);
+    }
+
+    static void checkInput(NDArray images) {
         Shape s = images.getShape();
         if (s.get(2) % 32 != 0 || s.get(3) % 32 != 0) {
             throw new IllegalArgumentException("YOLO input must be a multiple of 32, got " + s);
         }
-        return net.apply(images).transpose(0, 2, 1);
     }
 
     /** Expected distances (left, top, right, bottom) in stride units from the 16-bin distributions. */
@@ -100,16 +108,34 @@ public final class YoloNet implements DetectionNet {
 
     @Override
     public Map<String, NDArray> losses(NDArray images, List<Boxes> targets) {
-        int n = (int) images.getShape().get(0);
-        int h = (int) images.getShape().get(2);
-        int w = (int) images.getShape().get(3);
+        Terms t = terms(raw(images), (int) images.getShape().get(2), (int) images.getShape().get(3), targets);
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        NDArray total = Scalars.mul(t.box(), BOX_GAIN).add(Scalars.mul(t.cls(), CLS_GAIN))
+                .add(Scalars.mul(t.dfl(), DFL_GAIN));
+        out.put("loss", total);
+        out.put("box", Scalars.mul(t.box(), BOX_GAIN));
+        out.put("cls", Scalars.mul(t.cls(), CLS_GAIN));
+        out.put("dfl", Scalars.mul(t.dfl(), DFL_GAIN));
+        return out;
+    }
+
+    /**
+     * The detection loss terms before their gains, and the assignment they came from.
+     *
+     * @param gt per image, the object index of each anchor (-1: background)
+     * @param gtBoxes per image, the objects' xyxy boxes in pixels
+     */
+    record Terms(NDArray box, NDArray cls, NDArray dfl, int[][] gt, double[][][] gtBoxes) {}
+
+    /** {@link #losses}'s work on raw predictions {@code [N, A, 64 + nc (+ extra)]} of an {@code h x w} batch. */
+    Terms terms(NDArray pred, int h, int w, List<Boxes> targets) {
+        int n = (int) pred.getShape().get(0);
         int nc = net.numClasses();
-        NDManager m = images.getManager();
+        NDManager m = pred.getManager();
         float[][] anc = anchors(h, w);
         int a = anc.length;
-        NDArray pred = raw(images);
         NDArray dist = pred.get(":, :, :" + 4 * YoloV8.REG_MAX);
-        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":");
+        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":" + (4 * YoloV8.REG_MAX + nc));
         float[] ax = new float[a * 2];
         float[] strideArr = new float[a];
         for (int i = 0; i < a; i++) {
@@ -129,6 +155,8 @@ public final class YoloNet implements DetectionNet {
         float[] weight = new float[n * a];
         float[] dflWeights = new float[n * a * 4 * YoloV8.REG_MAX];
         double scoreSum = 0;
+        int[][] gtOf = new int[n][];
+        double[][][] gtAll = new double[n][][];
         for (int b = 0; b < n; b++) {
             float[][] ps = new float[a][nc];
             float[][] pb = new float[a][4];
@@ -147,6 +175,8 @@ public final class YoloNet implements DetectionNet {
                 System.arraycopy(t.xyxy(), 4 * j, gb[j], 0, 4);
             }
             TaskAlignedAssigner.Assignment asg = TaskAlignedAssigner.assign(ps, pb, ap, gb, t.labels());
+            gtOf[b] = asg.gt();
+            gtAll[b] = gb;
             for (int i = 0; i < a; i++) {
                 int base = b * a + i;
                 float sum = 0;
@@ -189,13 +219,7 @@ public final class YoloNet implements DetectionNet {
         NDArray logp = dist.reshape(n, a, 4, YoloV8.REG_MAX).logSoftmax(3);
         NDArray dw = m.create(dflWeights, new Shape(n, a, 4, YoloV8.REG_MAX));
         NDArray dfl = Scalars.div(logp.mul(dw).sum(new int[] {3}).neg().mean(new int[] {2}).mul(wt).sum(), norm);
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        NDArray total = Scalars.mul(box, BOX_GAIN).add(Scalars.mul(cls, CLS_GAIN)).add(Scalars.mul(dfl, DFL_GAIN));
-        out.put("loss", total);
-        out.put("box", Scalars.mul(box, BOX_GAIN));
-        out.put("cls", Scalars.mul(cls, CLS_GAIN));
-        out.put("dfl", Scalars.mul(dfl, DFL_GAIN));
-        return out;
+        return new Terms(box, cls, dfl, gtOf, gtAll);
     }
 
     /**
@@ -215,7 +239,7 @@ public final class YoloNet implements DetectionNet {
         int a = anc.length;
         NDArray pred = raw(images);
         NDArray dist = pred.get(":, :, :" + 4 * YoloV8.REG_MAX);
-        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":");
+        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":" + (4 * YoloV8.REG_MAX + nc));
         float[] ax = new float[a * 2];
         for (int i = 0; i < a; i++) {
             ax[2 * i] = anc[i][0];
@@ -274,21 +298,27 @@ public final class YoloNet implements DetectionNet {
 
     @Override
     public List<Boxes> detect(NDArray images, double conf, int maxDet) {
-        int n = (int) images.getShape().get(0);
-        int h = (int) images.getShape().get(2);
-        int w = (int) images.getShape().get(3);
+        return detections(raw(images), (int) images.getShape().get(2), (int) images.getShape().get(3), conf, maxDet,
+                null);
+    }
+
+    /**
+     * {@link #detect}'s work on raw predictions of an {@code h x w} batch; when {@code anchorsOut} is given, adds
+     * per image the anchor index of each kept detection.
+     */
+    List<Boxes> detections(NDArray pred, int h, int w, double conf, int maxDet, List<int[]> anchorsOut) {
+        int n = (int) pred.getShape().get(0);
         int nc = net.numClasses();
         float[][] anc = anchors(h, w);
         int a = anc.length;
-        NDArray pred = raw(images);
         NDArray dist = pred.get(":, :, :" + 4 * YoloV8.REG_MAX);
-        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":");
+        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":" + (4 * YoloV8.REG_MAX + nc));
         float[] ax = new float[a * 2];
         for (int i = 0; i < a; i++) {
             ax[2 * i] = anc[i][0];
             ax[2 * i + 1] = anc[i][1];
         }
-        NDArray anchorPts = images.getManager().create(ax, new Shape(1, a, 2));
+        NDArray anchorPts = pred.getManager().create(ax, new Shape(1, a, 2));
         float[] boxes = NDArrayBoxes.fromDistances(anchorPts, distances(dist)).toFloatArray();
         float[] scores = Functional.sigmoid(logits).toFloatArray();
         List<Boxes> out = new ArrayList<>();
@@ -330,8 +360,10 @@ public final class YoloNet implements DetectionNet {
             double[] xyxy = new double[4 * m];
             int[] labels = new int[m];
             double[] sco = new double[m];
+            int[] anchorOf = new int[m];
             for (int q = 0; q < m; q++) {
                 int i = kept[q];
+                anchorOf[q] = keep.get(i);
                 for (int j = 0; j < 4; j++) {
                     xyxy[4 * q + j] = Math.min(Math.max(kb[4 * i + j], 0), j % 2 == 0 ? w : h);
                 }
@@ -339,6 +371,9 @@ public final class YoloNet implements DetectionNet {
                 sco[q] = ks[i];
             }
             out.add(new Boxes(xyxy, labels, sco));
+            if (anchorsOut != null) {
+                anchorsOut.add(anchorOf);
+            }
         }
         return out;
     }

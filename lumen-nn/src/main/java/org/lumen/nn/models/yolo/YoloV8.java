@@ -10,6 +10,7 @@ import java.util.List;
 import org.lumen.core.LumenException;
 import org.lumen.nn.layers.BatchNorm2d;
 import org.lumen.nn.layers.Conv2d;
+import org.lumen.nn.layers.ConvTranspose2d;
 import org.lumen.nn.layers.Sequential;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.module.Parameter;
@@ -24,8 +25,11 @@ import org.lumen.nn.ops.Functional;
  *
  * <p>Backbone: Conv (stride 2) x 2, C2f, Conv, C2f, Conv, C2f, Conv, C2f, SPPF (layers 0-9); PAN neck with
  * nearest 2x upsampling and concatenation (10-21); the anchor-free decoupled head on strides 8, 16, 32 (22).
- * Sizes scale channels by {@code width} (rounded to a multiple of 8, capped at 1024 before scaling) and the
- * C2f repeats by {@code depth}: n = (0.33, 0.25), s = (0.33, 0.50), m = (0.67, 0.75).
+ * Sizes scale channels by {@code width} (rounded to a multiple of 8, capped before scaling at 1024 for n and s,
+ * 768 for m) and the C2f repeats by {@code depth}: n = (0.33, 0.25), s = (0.33, 0.50), m = (0.67, 0.75).
+ *
+ * <p>{@link #createSegment} builds YOLOv8-seg instead: the same network whose layer 22 is Ultralytics'
+ * {@code Segment} head ({@link SegmentHead}: the detection head plus mask coefficients and prototypes).
  *
  * <p>Initialisation as Ultralytics': PyTorch's default for convolutions, batch norm with eps 1e-3 and momentum
  * 0.03, and the head's last biases set so that training from scratch starts sensibly: 1.0 for the box
@@ -34,21 +38,25 @@ import org.lumen.nn.ops.Functional;
 public final class YoloV8 extends Module {
     public static final int REG_MAX = 16;
     public static final int[] STRIDES = {8, 16, 32};
+    /** Mask coefficients per detection (Ultralytics' {@code nm}) of the segmentation variant. */
+    public static final int NUM_MASKS = 32;
 
     private final String size;
     private final int numClasses;
     private final Sequential model = new Sequential();
     private final Module[] layers = new Module[23];
     private final Head head;
+    private final boolean segment;
 
-    private YoloV8(String size, int numClasses, double depth, double width) {
+    private YoloV8(String size, int numClasses, double depth, double width, int maxChannels, boolean segment) {
+        this.segment = segment;
         this.size = size;
         this.numClasses = numClasses;
-        int c64 = ch(64, width);
-        int c128 = ch(128, width);
-        int c256 = ch(256, width);
-        int c512 = ch(512, width);
-        int c1024 = ch(1024, width);
+        int c64 = ch(64, width, maxChannels);
+        int c128 = ch(128, width, maxChannels);
+        int c256 = ch(256, width, maxChannels);
+        int c512 = ch(512, width, maxChannels);
+        int c1024 = ch(1024, width, maxChannels);
         int n3 = reps(3, depth);
         int n6 = reps(6, depth);
         put(0, new Conv(3, c64, 3, 2));
@@ -67,39 +75,53 @@ public final class YoloV8 extends Module {
         put(18, new C2f(c256 + c512, c512, n3, false));
         put(19, new Conv(c512, c512, 3, 2));
         put(21, new C2f(c512 + c1024, c1024, n3, false));
-        head = new Head(numClasses, new int[] {c256, c512, c1024});
+        int[] headCh = {c256, c512, c1024};
+        head = segment ? new SegmentHead(numClasses, NUM_MASKS, ch(256, width, maxChannels), headCh)
+                : new Head(numClasses, headCh);
         put(22, head);
         register("model", model);
     }
 
     /** {@code yolov8n}, {@code yolov8s} or {@code yolov8m} for {@code numClasses} classes. */
     public static YoloV8 create(String size, int numClasses) {
+        return create(size, numClasses, false);
+    }
+
+    /**
+     * {@code yolov8n-seg}, {@code yolov8s-seg} or {@code yolov8m-seg}: the same network whose head is
+     * Ultralytics' {@code Segment} (see {@link SegmentHead}).
+     */
+    public static YoloV8 createSegment(String size, int numClasses) {
+        return create(size, numClasses, true);
+    }
+
+    private static YoloV8 create(String size, int numClasses, boolean segment) {
         if (numClasses < 1) {
             throw new IllegalArgumentException("numClasses must be at least 1, got " + numClasses);
         }
         return switch (size) {
-            case "n" -> new YoloV8("n", numClasses, 0.33, 0.25);
-            case "s" -> new YoloV8("s", numClasses, 0.33, 0.50);
-            case "m" -> new YoloV8("m", numClasses, 0.67, 0.75);
+            case "n" -> new YoloV8("n", numClasses, 0.33, 0.25, 1024, segment);
+            case "s" -> new YoloV8("s", numClasses, 0.33, 0.50, 1024, segment);
+            case "m" -> new YoloV8("m", numClasses, 0.67, 0.75, 768, segment);
             default -> throw new LumenException("--arch", "unknown YOLOv8 size '" + size + "' (n, s, m)");
         };
     }
 
     /**
      * A YOLOv8 at any of Ultralytics' scale multiples ({@code depth_multiple}, {@code width_multiple}; n is 0.33 and
-     * 0.25), for scales the yaml does not name (a narrow network for tests or tiny images).
+     * 0.25; channels capped at 1024), for scales the yaml does not name (a narrow network for tests or tiny images).
      */
     public static YoloV8 create(String name, int numClasses, double depth, double width) {
         if (numClasses < 1 || !(depth > 0) || !(width > 0)) {
             throw new IllegalArgumentException("need numClasses >= 1 and positive multiples, got " + numClasses + ", "
                     + depth + ", " + width);
         }
-        return new YoloV8(name, numClasses, depth, width);
+        return new YoloV8(name, numClasses, depth, width, 1024, false);
     }
 
-    /** Ultralytics' {@code make_divisible(min(c, max_channels) * width, 8)}. */
-    static int ch(int c, double width) {
-        return (int) Math.ceil(Math.min(c, 1024) * width / 8) * 8;
+    /** Ultralytics' {@code make_divisible(min(c, max_channels) * width, 8)} (max_channels 1024 for n and s, 768 for m). */
+    static int ch(int c, double width, int maxChannels) {
+        return (int) Math.ceil(Math.min(c, maxChannels) * width / 8) * 8;
     }
 
     /** Ultralytics' {@code max(round(n * depth), 1)} for n > 1. */
@@ -120,8 +142,36 @@ public final class YoloV8 extends Module {
         return numClasses;
     }
 
-    /** Outputs per level, {@code [N, 4 * REG_MAX + nc, H / s, W / s]} for strides 8, 16, 32. */
+    /** Whether the head is the segmentation one (mask coefficients and prototypes). */
+    public boolean isSegment() {
+        return segment;
+    }
+
+    /**
+     * Outputs per level, {@code [N, 4 * REG_MAX + nc, H / s, W / s]} for strides 8, 16, 32; the segmentation
+     * variant appends {@link #NUM_MASKS} mask coefficients: {@code [N, 4 * REG_MAX + nc + 32, H / s, W / s]}.
+     */
     public List<NDArray> levels(NDArray x) {
+        return head.levels(neck(x));
+    }
+
+    /**
+     * The segmentation variant's outputs: {@code pred [N, 4 * REG_MAX + nc + 32, A]} (anchors of the three levels
+     * in order, as {@link #forward}) and the prototypes {@code [N, 32, H / 4, W / 4]}.
+     */
+    public SegmentOutput segmentOutputs(NDArray x) {
+        if (!segment) {
+            throw new IllegalStateException("yolov8" + size + " has no segmentation head");
+        }
+        List<NDArray> feats = neck(x);
+        NDArray proto = ((SegmentHead) head).proto.apply(feats.get(0));
+        return new SegmentOutput(flatten(head.levels(feats), x.getShape().get(0)), proto);
+    }
+
+    /** Predictions and prototypes of the segmentation variant. */
+    public record SegmentOutput(NDArray pred, NDArray proto) {}
+
+    private List<NDArray> neck(NDArray x) {
         NDArray x2 = consume(layers[2], consume(layers[1], layers[0].apply(x)));
         NDArray p3 = consume(layers[4], consume(layers[3], x2)); // kept: the neck concatenates it
         NDArray p4 = consume(layers[6], layers[5].apply(p3));
@@ -132,13 +182,15 @@ public final class YoloV8 extends Module {
         NDArray h15 = layers[15].apply(NDArrays.concat(new NDList(up12, p3), 1));
         NDArray h18 = layers[18].apply(NDArrays.concat(new NDList(layers[16].apply(h15), h12), 1));
         NDArray h21 = layers[21].apply(NDArrays.concat(new NDList(layers[19].apply(h18), p5), 1));
-        return head.levels(List.of(h15, h18, h21));
+        return List.of(h15, h18, h21);
     }
 
     @Override
     protected NDArray forward(NDArray x) {
-        List<NDArray> out = levels(x);
-        long n = x.getShape().get(0);
+        return flatten(levels(x), x.getShape().get(0));
+    }
+
+    private static NDArray flatten(List<NDArray> out, long n) {
         NDList flat = new NDList();
         for (NDArray o : out) {
             flat.add(o.reshape(n, o.getShape().get(1), -1));
@@ -258,7 +310,7 @@ public final class YoloV8 extends Module {
      * {@code 4 * REG_MAX} bins) and a class branch {@code cv3} (two 3x3 Convs, then 1x1 to {@code nc}), and the
      * fixed distribution-focal integral {@code dfl} (a 1x1 convolution with weights 0..15, never trained).
      */
-    static final class Head extends Module {
+    static class Head extends Module {
         private final int nc;
         private final List<Sequential> box = new ArrayList<>();
         private final List<Sequential> cls = new ArrayList<>();
@@ -296,11 +348,20 @@ public final class YoloV8 extends Module {
             for (int i = 0; i < feats.size(); i++) {
                 NDArray b = box.get(i).apply(feats.get(i));
                 NDArray k = cls.get(i).apply(feats.get(i));
-                out.add(NDArrays.concat(new NDList(b, k), 1));
+                NDArray e = extra(i, feats.get(i));
+                out.add(NDArrays.concat(e == null ? new NDList(b, k) : new NDList(b, k, e), 1));
                 release(b);
                 release(k);
+                if (e != null) {
+                    release(e);
+                }
             }
             return out;
+        }
+
+        /** Further channels a subclass appends to level {@code i}'s output (none here). */
+        NDArray extra(int i, NDArray feat) {
+            return null;
         }
 
         void initBiases(NDManager manager) {
@@ -324,6 +385,59 @@ public final class YoloV8 extends Module {
         @Override
         protected NDArray forward(NDArray x) {
             throw new UnsupportedOperationException("the head takes three levels; call levels()");
+        }
+    }
+
+    /**
+     * Ultralytics' {@code Segment} head: the detection head above plus, per level, a mask-coefficient branch
+     * {@code cv4} (two 3x3 Convs of {@code c4 = max(ch[0] / 4, nm)} channels, then a 1x1 convolution with bias to
+     * {@code nm}), and the prototype branch {@code proto} on the stride-8 features. {@code npr} is the yaml's 256
+     * scaled by the width like any channel count (64 for n, 128 for s, 192 for m).
+     */
+    static final class SegmentHead extends Head {
+        final Proto proto;
+        private final List<Sequential> coef = new ArrayList<>();
+
+        SegmentHead(int nc, int nm, int npr, int[] ch) {
+            super(nc, ch);
+            proto = register("proto", new Proto(ch[0], npr, nm));
+            int c4 = Math.max(ch[0] / 4, nm);
+            Sequential cv4 = register("cv4", new Sequential());
+            for (int c : ch) {
+                Sequential s = new Sequential(new Conv(c, c4, 3, 1), new Conv(c4, c4, 3, 1),
+                        new Conv2d(c4, nm, 1, 1, 0, 1, true));
+                cv4.add(s);
+                coef.add(s);
+            }
+        }
+
+        @Override
+        NDArray extra(int i, NDArray feat) {
+            return coef.get(i).apply(feat);
+        }
+    }
+
+    /**
+     * Ultralytics' {@code Proto}: Conv 3x3 ({@code c1 -> c_}), a learned 2x upsampling (ConvTranspose2d, kernel 2,
+     * stride 2, with bias), Conv 3x3 ({@code c_ -> c_}), Conv 1x1 ({@code c_ -> nm}); every Conv with batch norm
+     * and SiLU. Output at stride 4.
+     */
+    static final class Proto extends Module {
+        private final Module cv1;
+        private final Module upsample;
+        private final Module cv2;
+        private final Module cv3;
+
+        Proto(int c1, int c, int nm) {
+            cv1 = register("cv1", new Conv(c1, c, 3, 1));
+            upsample = register("upsample", new ConvTranspose2d(c, c, 2, true));
+            cv2 = register("cv2", new Conv(c, c, 3, 1));
+            cv3 = register("cv3", new Conv(c, nm, 1, 1));
+        }
+
+        @Override
+        protected NDArray forward(NDArray x) {
+            return consume(cv3, consume(cv2, consume(upsample, cv1.apply(x))));
         }
     }
 }

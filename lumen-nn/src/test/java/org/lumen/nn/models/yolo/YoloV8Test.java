@@ -28,6 +28,8 @@ class YoloV8Test {
         // the 16 fixed DFL weights are)
         assertEquals(3_157_200, count(YoloV8.create("n", 80)));
         assertEquals(11_166_560, count(YoloV8.create("s", 80)));
+        // "YOLOv8m summary: 295 layers, 25902640 parameters" (max_channels 768: P5 has 576 channels, not 768)
+        assertEquals(25_902_640, count(YoloV8.create("m", 80)));
     }
 
     @Test
