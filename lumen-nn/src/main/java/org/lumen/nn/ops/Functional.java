@@ -186,7 +186,6 @@ public final class Functional {
         return x.repeat(2, 2).repeat(3, 2);
     }
 
-    /** Zeroes an array's accumulated gradient in place (libtorch accumulates across backward passes). */
     /**
      * A sparse COO matrix whose storage libtorch owns. DJL's {@code createCoo} builds it over two temporary
      * tensors backed by Java buffers and closes them, leaving the sparse tensor pointing at memory the garbage
@@ -208,6 +207,7 @@ public final class Functional {
         }
     }
 
+    /** Zeroes an array's accumulated gradient in place (libtorch accumulates across backward passes). */
     public static void zeroGrad(NDArray a) {
         JniUtils.zeroGrad(pt(a));
     }
