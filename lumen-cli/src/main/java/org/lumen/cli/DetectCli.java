@@ -51,6 +51,10 @@ final class DetectCli {
     static void train(Path data, String arch, Path weights, int imgsz, TrainConfig config, String augment,
             boolean fix, ObjectNode provenance, Path out, boolean resume) throws IOException {
         checkArch(arch);
+        if (arch.endsWith("-seg")) {
+            throw new LumenException("--arch", "training " + arch + " needs instance masks, which train --task detect"
+                    + " does not read yet; predict with imported weights works, and yolov8n/s/m train on boxes");
+        }
         if (arch.startsWith("maskrcnn")) {
             throw new LumenException("--arch", "training " + arch + " is not available yet (its mask loss is not"
                     + " written); inference with torchvision's weights is, and fasterrcnn_* trains");

@@ -22,6 +22,11 @@ public final class DetectionNets {
             register(arch, (numClasses, imgsz) -> new org.lumen.nn.models.yolo.YoloNet(arch,
                     org.lumen.nn.models.yolo.YoloV8.create(size, numClasses)));
         }
+        for (String size : List.of("n", "s", "m")) {
+            String arch = "yolov8" + size + "-seg";
+            register(arch, (numClasses, imgsz) -> new org.lumen.nn.models.yolo.YoloSegNet(arch,
+                    org.lumen.nn.models.yolo.YoloV8.createSegment(size, numClasses)));
+        }
         for (String body : List.of("resnet50", "resnet18", "resnet34", "resnet101")) {
             String arch = "fasterrcnn_" + body + "_fpn";
             register(arch, (numClasses, imgsz) -> new org.lumen.nn.models.rcnn.FasterRcnnNet(arch, body, numClasses,

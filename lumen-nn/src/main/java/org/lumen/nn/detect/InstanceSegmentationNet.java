@@ -6,11 +6,12 @@ import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
 
 /**
- * A detector that also gives each detection a mask (instance segmentation, Mask R-CNN): small mask probability
- * maps over each box, pasted into an image of any size once the boxes are in that image's pixels.
+ * A detector that also gives each detection a mask (instance segmentation): mask probability maps, small ones over
+ * each box (Mask R-CNN) or over the whole input (YOLOv8-seg), pasted into an image of any size once the boxes are
+ * in that image's pixels.
  */
 public interface InstanceSegmentationNet extends DetectionNet {
-    /** One image's detections (as {@link #detect} gives them) and their mask maps {@code [n, side, side]}. */
+    /** One image's detections (as {@link #detect} gives them) and their mask maps {@code [n, h, w]}. */
     record Masked(Boxes boxes, NDArray probs) {}
 
     /** {@link #detect}, with each detection's mask map. */

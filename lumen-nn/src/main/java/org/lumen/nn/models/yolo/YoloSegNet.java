@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lumen.core.geometry.Rle;
+import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
+import org.lumen.nn.detect.InstanceSegmentationNet;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.ops.Functional;
 import org.lumen.nn.ops.Scalars;
@@ -33,7 +35,7 @@ import org.lumen.nn.ops.Scalars;
  * detection's box scaled to the prototypes, then bilinearly upsampled ({@code align_corners=False}) to the input
  * size and thresholded at 0.5 (strictly greater).
  */
-public final class YoloSegNet {
+public final class YoloSegNet implements InstanceSegmentationNet {
     private final YoloV8 net;
     private final YoloNet det;
 
@@ -45,8 +47,83 @@ public final class YoloSegNet {
         this.det = new YoloNet(arch, net);
     }
 
+    @Override
     public Module module() {
         return net;
+    }
+
+    @Override
+    public String arch() {
+        return det.arch();
+    }
+
+    @Override
+    public double defaultConf() {
+        return det.defaultConf();
+    }
+
+    @Override
+    public List<Boxes> detect(NDArray images, double conf, int maxDet) {
+        return det.detect(images, conf, maxDet);
+    }
+
+    /** A YOLOv8-seg state dict (Ultralytics' names; the class-dependent parts left fresh when they differ). */
+    @Override
+    public String transfer(java.nio.file.Path weights, NDManager manager) {
+        return det.transfer(weights, manager);
+    }
+
+    /** Training needs each object's mask, which {@code train --task detect} does not yet read: refused. */
+    @Override
+    public Map<String, NDArray> losses(NDArray images, List<Boxes> targets) {
+        throw new LumenException("--arch", "training " + arch() + " needs instance masks, which train --task detect"
+                + " does not read yet; predict with imported weights works, and yolov8n/s/m train on boxes");
+    }
+
+    /**
+     * Detections with their masks' probability maps at prototype resolution over the whole input
+     * ({@code [n, H/4, W/4]}), each already cut to its box as Ultralytics' {@code process_mask} does; {@link #paste}
+     * upsamples them to an image's size.
+     */
+    @Override
+    public List<Masked> detectMasks(NDArray images, double conf, int maxDet) {
+        YoloNet.checkInput(images);
+        int h = (int) images.getShape().get(2);
+        int w = (int) images.getShape().get(3);
+        YoloV8.SegmentOutput o = net.segmentOutputs(images);
+        NDArray pred = o.pred().transpose(0, 2, 1);
+        List<int[]> anchorsOf = new ArrayList<>();
+        List<Boxes> boxes = det.detections(pred, h, w, conf, maxDet, anchorsOf);
+        NDArray coef = pred.get(":, :, " + (4 * YoloV8.REG_MAX + net.numClasses()) + ":");
+        List<Masked> out = new ArrayList<>();
+        for (int b = 0; b < boxes.size(); b++) {
+            long[] idx = java.util.Arrays.stream(anchorsOf.get(b)).asLongStream().toArray();
+            out.add(new Masked(boxes.get(b), croppedProbs(coef.get(b).get(images.getManager().create(idx)),
+                    o.proto().get(b), boxes.get(b).xyxy(), h, w)));
+        }
+        return out;
+    }
+
+    /**
+     * Binary masks of {@code height x width}: the maps upsampled bilinearly straight to that size (Ultralytics
+     * upsamples to the input, then rescales to the original image; one resize here) and cut at 0.5.
+     */
+    @Override
+    public List<Rle> paste(NDArray probs, Boxes boxes, int height, int width) {
+        int k = (int) probs.getShape().get(0);
+        List<Rle> out = new ArrayList<>();
+        if (k == 0) {
+            return out;
+        }
+        float[] up = Functional.resizeBilinear(probs.expandDims(0), height, width).toFloatArray();
+        for (int q = 0; q < k; q++) {
+            boolean[] mask = new boolean[height * width];
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = up[q * height * width + i] > 0.5f;
+            }
+            out.add(Segmentation.rle(mask, height, width));
+        }
+        return out;
     }
 
     /** The detector view: boxes, scores and labels only (its loss ignores the masks). */
@@ -54,6 +131,7 @@ public final class YoloSegNet {
         return det;
     }
 
+    @Override
     public List<String> lossParts() {
         return List.of("box", "seg", "cls", "dfl");
     }
@@ -230,9 +308,26 @@ public final class YoloSegNet {
         if (k == 0) {
             return new boolean[0][];
         }
+        float[] up = Functional.resizeBilinear(croppedProbs(coef, proto, xyxy, h, w).expandDims(0), h, w)
+                .toFloatArray();
+        boolean[][] out = new boolean[k][h * w];
+        for (int q = 0; q < k; q++) {
+            for (int i = 0; i < h * w; i++) {
+                out[q][i] = up[q * h * w + i] > 0.5f;
+            }
+        }
+        return out;
+    }
+
+    /** {@code sigmoid(coef . proto)} zeroed outside each box (scaled to the prototypes): {@code [K, ph, pw]}. */
+    private static NDArray croppedProbs(NDArray coef, NDArray proto, double[] xyxy, int h, int w) {
+        int k = (int) coef.getShape().get(0);
         int nm = (int) proto.getShape().get(0);
         int ph = (int) proto.getShape().get(1);
         int pw = (int) proto.getShape().get(2);
+        if (k == 0) {
+            return proto.getManager().zeros(new Shape(0, ph, pw));
+        }
         NDArray sig = Functional.sigmoid(coef.matMul(proto.reshape(nm, (long) ph * pw)));
         float[] crop = new float[k * ph * pw];
         for (int q = 0; q < k; q++) {
@@ -248,15 +343,6 @@ public final class YoloSegNet {
                 }
             }
         }
-        NDArray cropped = sig.mul(proto.getManager().create(crop, new Shape(k, (long) ph * pw)))
-                .reshape(1, k, ph, pw);
-        float[] up = Functional.resizeBilinear(cropped, h, w).toFloatArray();
-        boolean[][] out = new boolean[k][h * w];
-        for (int q = 0; q < k; q++) {
-            for (int i = 0; i < h * w; i++) {
-                out[q][i] = up[q * h * w + i] > 0.5f;
-            }
-        }
-        return out;
+        return sig.mul(proto.getManager().create(crop, new Shape(k, (long) ph * pw))).reshape(k, ph, pw);
     }
 }
