@@ -455,7 +455,10 @@ public class FasterRcnn extends Module {
                 order[(int) j] = filled++;
             }
         }
-        return NDArrays.concat(parts, 0).get(m.create(order));
+        // DJL's concat of a single array returns a duplicate cut off from autograd: no concat then (one level
+        // pooled, as MobileNetV2's two stride-32 levels always are, lost the RoI heads' gradient into the body)
+        NDArray pooled = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+        return pooled.get(m.create(order));
     }
 
     /** Class logits {@code [K, classes]} and box deltas {@code [K, 4 * classes]} of proposals per image. */
