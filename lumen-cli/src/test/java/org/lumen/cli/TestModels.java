@@ -12,8 +12,13 @@ final class TestModels {
 
     /** A randomly initialised ResNet-18 at 32 px for {@code classes}, saved to {@code dir}; returns {@code dir}. */
     static Path save(Path dir, List<String> classes) throws IOException {
+        return save(dir, classes, "resnet18");
+    }
+
+    /** The same with another classification architecture. */
+    static Path save(Path dir, List<String> classes, String arch) throws IOException {
         float[][] norm = ModelInfo.defaultNormalisation(3);
-        ModelInfo info = new ModelInfo("classify", "resnet18", classes, 32, 3, norm[0], norm[1], null);
+        ModelInfo info = new ModelInfo("classify", arch, classes, 32, 3, norm[0], norm[1], null);
         try (Classifier c = Classifier.create(info, 0)) {
             c.save(dir, null);
         }

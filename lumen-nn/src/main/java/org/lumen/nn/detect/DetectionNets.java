@@ -27,7 +27,7 @@ public final class DetectionNets {
             register(arch, (numClasses, imgsz) -> new org.lumen.nn.models.yolo.YoloSegNet(arch,
                     org.lumen.nn.models.yolo.YoloV8.createSegment(size, numClasses)));
         }
-        for (String body : List.of("resnet50", "resnet18", "resnet34", "resnet101")) {
+        for (String body : List.of("resnet50", "resnet18", "resnet34", "resnet101", "mobilenet_v2")) {
             String arch = "fasterrcnn_" + body + "_fpn";
             register(arch, (numClasses, imgsz) -> new org.lumen.nn.models.rcnn.FasterRcnnNet(arch, body, numClasses,
                     imgsz));

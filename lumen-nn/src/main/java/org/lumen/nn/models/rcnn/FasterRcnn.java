@@ -20,7 +20,9 @@ import org.lumen.nn.ops.Nms;
 import org.lumen.nn.ops.RoiAlign;
 
 /**
- * torchvision 0.14's {@code fasterrcnn_resnet50_fpn} (and the same on resnet18/34/101), inference, with its
+ * torchvision 0.14's {@code fasterrcnn_resnet50_fpn} (and the same on resnet18/34/101, or on mobilenet_v2 as
+ * torchvision builds its mobilenet detectors: {@link MobileNetV2Body}, two FPN levels and the pooled one, five
+ * anchor sizes per level), inference, with its
  * parameter names: {@code backbone.body} ({@link ResNetBody}, frozen batch norms), {@code backbone.fpn}
  * (inner 1x1 and layer 3x3 convolutions to 256 channels, top-down nearest upsampling, an extra max-pooled
  * level), {@code rpn.head} (3x3 convolution, objectness and box deltas for 3 anchors per place),
@@ -38,7 +40,7 @@ public class FasterRcnn extends Module {
     public static final float[] STD = {0.229f, 0.224f, 0.225f};
 
     private final int numClasses;
-    private final ResNetBody body;
+    private final RcnnBody body;
     private final Sequential inner = new Sequential();
     private final Sequential outer = new Sequential();
     private final Module rpnConv;
@@ -49,7 +51,9 @@ public class FasterRcnn extends Module {
     private final Module clsScore;
     private final Module bboxPred;
     private final Container roi;
-    private final int[] anchorSizes;
+    private final int[][] anchorSizes;
+    /** Anchors per place: sizes per level x 3 aspect ratios. */
+    private final int anchorsPerPlace;
     private int minSize = 800;
     private int maxSize = 1333;
     private double boxScoreThresh = 0.05;
@@ -67,10 +71,34 @@ public class FasterRcnn extends Module {
 
     /** @param frozenNorm frozen batch norms in the body (pretrained) or trainable ones (from scratch) */
     public FasterRcnn(String bodyArch, int numClasses, int[] anchorSizes, boolean frozenNorm) {
+        this(bodyArch, numClasses, perLevel(anchorSizes), frozenNorm);
+    }
+
+    /**
+     * @param bodyArch {@code resnet18/34/50/101} ({@link ResNetBody}: four stages, FPN levels '0'..'3') or
+     *     {@code mobilenet_v2} ({@link MobileNetV2Body}: features 14 and 18, both stride 32, FPN levels '0', '1')
+     * @param anchorSizes anchor sizes of each FPN level (the extra max-pooled level included), the same count on
+     *     every level; each place has {@code sizes x 3} anchors
+     */
+    public FasterRcnn(String bodyArch, int numClasses, int[][] anchorSizes, boolean frozenNorm) {
         this.numClasses = numClasses;
-        this.anchorSizes = anchorSizes.clone();
+        this.anchorSizes = new int[anchorSizes.length][];
+        for (int l = 0; l < anchorSizes.length; l++) {
+            this.anchorSizes[l] = anchorSizes[l].clone();
+            if (anchorSizes[l].length != anchorSizes[0].length) {
+                throw new IllegalArgumentException("anchor sizes: every level needs as many (the RPN head is shared)");
+            }
+        }
+        this.anchorsPerPlace = anchorSizes[0].length * 3;
         Module backbone = register("backbone", new Container());
-        body = ((Container) backbone).put("body", new ResNetBody(bodyArch, frozenNorm));
+        Module bodyModule = bodyArch.equals("mobilenet_v2") ? new MobileNetV2Body(frozenNorm)
+                : new ResNetBody(bodyArch, frozenNorm);
+        ((Container) backbone).put("body", bodyModule);
+        body = (RcnnBody) bodyModule;
+        if (anchorSizes.length != body.channels().length + 1) {
+            throw new IllegalArgumentException("anchor sizes for " + anchorSizes.length + " levels, but " + bodyArch
+                    + " gives " + (body.channels().length + 1) + " FPN levels");
+        }
         Container fpn = ((Container) backbone).put("fpn", new Container());
         fpn.put("inner_blocks", inner);
         fpn.put("layer_blocks", outer);
@@ -83,8 +111,8 @@ public class FasterRcnn extends Module {
         Container head = rpn.put("head", new Container());
         Init small = Init.normal(0.01);
         rpnConv = head.put("conv", new Sequential(new Sequential(new Conv2d(256, 256, 3, 1, 1, 1, 1, true, small))));
-        rpnCls = head.put("cls_logits", new Conv2d(256, 3, 1, 1, 0, 1, 1, true, small));
-        rpnBox = head.put("bbox_pred", new Conv2d(256, 12, 1, 1, 0, 1, 1, true, small));
+        rpnCls = head.put("cls_logits", new Conv2d(256, anchorsPerPlace, 1, 1, 0, 1, 1, true, small));
+        rpnBox = head.put("bbox_pred", new Conv2d(256, 4 * anchorsPerPlace, 1, 1, 0, 1, 1, true, small));
         roi = register("roi_heads", new Container());
         Container boxHead = roi.put("box_head", new Container());
         fc6 = boxHead.put("fc6", new Linear(256 * 7 * 7, 1024));
@@ -94,7 +122,19 @@ public class FasterRcnn extends Module {
         bboxPred = predictor.put("bbox_pred", new Linear(1024, 4 * numClasses));
     }
 
-    /** torchvision's {@code trainable_backbone_layers}: conv1 and the first {@code 5 - n} stages frozen. */
+    /** One anchor size per level. */
+    static int[][] perLevel(int[] sizes) {
+        int[][] out = new int[sizes.length][];
+        for (int l = 0; l < sizes.length; l++) {
+            out[l] = new int[] {sizes[l]};
+        }
+        return out;
+    }
+
+    /**
+     * torchvision's {@code trainable_backbone_layers}: for a ResNet conv1 and the first {@code 5 - n} stages
+     * frozen; for MobileNetV2 see {@link MobileNetV2Body#trainableLayers}.
+     */
     public void trainableLayers(int n) {
         body.trainableLayers(n);
     }
@@ -225,26 +265,39 @@ public class FasterRcnn extends Module {
                 .get(new ai.djl.ndarray.index.NDIndex(":, :, :, {}", m.create(xs)));
     }
 
-    /** Anchors of one level: {@code [H * W * A, 4]}, row-major places, ratios 0.5, 1, 2 per place. */
+    /** Anchors of one level with one size: {@code [H * W * 3, 4]}. */
     static float[] anchors(int size, int gridH, int gridW, int strideH, int strideW) {
+        return anchors(new int[] {size}, gridH, gridW, strideH, strideW);
+    }
+
+    /**
+     * Anchors of one level: {@code [H * W * A, 4]}, row-major places; per place torchvision's
+     * {@code generate_anchors} order, ratio-major (0.5, 1, 2), then size.
+     */
+    static float[] anchors(int[] sizes, int gridH, int gridW, int strideH, int strideW) {
         double[] ratios = {0.5, 1.0, 2.0};
-        float[][] base = new float[3][];
-        for (int r = 0; r < 3; r++) {
+        int a = ratios.length * sizes.length;
+        float[][] base = new float[a][];
+        for (int r = 0; r < ratios.length; r++) {
             float hr = (float) Math.sqrt(ratios[r]);
             float wr = 1 / hr;
-            float ws = wr * size;
-            float hs = hr * size;
-            base[r] = new float[] {Math.round(-ws / 2), Math.round(-hs / 2), Math.round(ws / 2), Math.round(hs / 2)};
+            for (int si = 0; si < sizes.length; si++) {
+                float ws = wr * sizes[si];
+                float hs = hr * sizes[si];
+                base[r * sizes.length + si] = new float[] {
+                    (float) Math.rint(-ws / 2), (float) Math.rint(-hs / 2), (float) Math.rint(ws / 2),
+                    (float) Math.rint(hs / 2)};
+            }
         }
-        float[] out = new float[gridH * gridW * 3 * 4];
+        float[] out = new float[gridH * gridW * a * 4];
         int k = 0;
         for (int y = 0; y < gridH; y++) {
             for (int x = 0; x < gridW; x++) {
-                for (int r = 0; r < 3; r++) {
-                    out[k++] = x * strideW + base[r][0];
-                    out[k++] = y * strideH + base[r][1];
-                    out[k++] = x * strideW + base[r][2];
-                    out[k++] = y * strideH + base[r][3];
+                for (int j = 0; j < a; j++) {
+                    out[k++] = x * strideW + base[j][0];
+                    out[k++] = y * strideH + base[j][1];
+                    out[k++] = x * strideW + base[j][2];
+                    out[k++] = y * strideH + base[j][3];
                 }
             }
         }
@@ -276,8 +329,8 @@ public class FasterRcnn extends Module {
             int h = (int) f.getShape().get(2);
             int w = (int) f.getShape().get(3);
             obj.add(o.transpose(0, 2, 3, 1).reshape(n, -1));
-            deltas.add(d.reshape(n, 3, 4, h, w).transpose(0, 3, 4, 1, 2).reshape(n, -1, 4));
-            counts.add(h * w * 3);
+            deltas.add(d.reshape(n, anchorsPerPlace, 4, h, w).transpose(0, 3, 4, 1, 2).reshape(n, -1, 4));
+            counts.add(h * w * anchorsPerPlace);
             anchorList.add(anchors(anchorSizes[l], h, w, imgH / h, imgW / w));
         }
         NDArray objectness = NDArrays.concat(new NDList(obj), 1);
@@ -335,7 +388,7 @@ public class FasterRcnn extends Module {
     }
 
     /**
-     * torchvision's {@code MultiScaleRoIAlign} over FPN levels '0'..'3' (sampling ratio 2, not aligned): each box
+     * torchvision's {@code MultiScaleRoIAlign} over the body's FPN levels ('0'..'3' or '0', '1'; sampling ratio 2, not aligned): each box
      * (per image, in transformed-image pixels) pooled to {@code out x out} from the level its size maps to, in box
      * order. The levels' scales come from the largest transformed image, as torchvision's {@code setup_scales}.
      */
@@ -347,13 +400,15 @@ public class FasterRcnn extends Module {
             maxH = Math.max(maxH, s[0]);
             maxW = Math.max(maxW, s[1]);
         }
-        double[] scales = new double[4];
-        for (int l = 0; l < 4; l++) {
+        // torchvision's box_roi_pool names '0'..'3': the body's levels present (the max-pooled one never)
+        int levels = body.channels().length;
+        double[] scales = new double[levels];
+        for (int l = 0; l < levels; l++) {
             double approx = (double) feats.get(l).getShape().get(2) / maxH;
             scales[l] = Math.pow(2, Math.round(Math.log(approx) / Math.log(2)));
         }
         int kMin = (int) -Math.round(Math.log(scales[0]) / Math.log(2));
-        int kMax = (int) -Math.round(Math.log(scales[3]) / Math.log(2));
+        int kMax = (int) -Math.round(Math.log(scales[levels - 1]) / Math.log(2));
         LevelMapper mapper = new LevelMapper(kMin, kMax);
         List<NDArray> rois = new ArrayList<>();
         for (int i = 0; i < boxesPerImage.size(); i++) {
@@ -369,7 +424,7 @@ public class FasterRcnn extends Module {
         NDList parts = new NDList();
         long[] order = new long[(int) k];
         int filled = 0;
-        for (int l = 0; l < 4; l++) {
+        for (int l = 0; l < levels; l++) {
             List<Long> sel = new ArrayList<>();
             for (int j = 0; j < k; j++) {
                 if (lv[j] == l) {
@@ -385,7 +440,25 @@ public class FasterRcnn extends Module {
                 order[(int) j] = filled++;
             }
         }
-        return NDArrays.concat(parts, 0).get(m.create(order));
+        // boxes the mapper sends to a level index past the levels present (it spans kMin..kMax by powers of two,
+        // which only fails to match when levels skip a stride) stay zeros, as in torchvision's result tensor
+        List<Long> unpooled = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            if (lv[j] >= levels) {
+                unpooled.add((long) j);
+            }
+        }
+        if (!unpooled.isEmpty()) {
+            long c = feats.get(0).getShape().get(1);
+            parts.add(m.zeros(new Shape(unpooled.size(), c, outSize, outSize)));
+            for (long j : unpooled) {
+                order[(int) j] = filled++;
+            }
+        }
+        // DJL's concat of a single array returns a duplicate cut off from autograd: no concat then (one level
+        // pooled, as MobileNetV2's two stride-32 levels always are, lost the RoI heads' gradient into the body)
+        NDArray pooled = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+        return pooled.get(m.create(order));
     }
 
     /** Class logits {@code [K, classes]} and box deltas {@code [K, 4 * classes]} of proposals per image. */

@@ -14,7 +14,7 @@ import org.lumen.nn.module.Module;
 /**
  * {@link FasterRcnn} (or {@link MaskRcnn}, through {@link MaskRcnnNet}) as a Lumen detector: labels 0-based
  * without the background (torchvision's label minus one), the transform's sizes set to the model's input size,
- * training with torchvision's losses ({@link FasterRcnnLoss}) and its {@code trainable_backbone_layers=3} (conv1 and layer1 frozen, batch norms frozen throughout); the
+ * training with torchvision's losses ({@link FasterRcnnLoss}) and its {@code trainable_backbone_layers=3} (ResNet: conv1 and layer1 frozen; MobileNetV2: features 0-6; batch norms frozen throughout); the
  * resnet18/34 variants sample fewer proposals per image ({@link FasterRcnnLoss.Sampling#SMALL}).
  */
 public class FasterRcnnNet implements DetectionNet {
@@ -23,7 +23,8 @@ public class FasterRcnnNet implements DetectionNet {
     private final FasterRcnnLoss.Sampling sampling;
 
     public FasterRcnnNet(String arch, String body, int numClasses, int imgsz) {
-        this(arch, new FasterRcnn(body, numClasses + 1, anchors(body)).withSizes(imgsz, maxSize(imgsz)), body);
+        this(arch, new FasterRcnn(body, numClasses + 1, anchorsPerLevel(body), true).withSizes(imgsz, maxSize(imgsz)),
+                body);
     }
 
     /**
@@ -41,6 +42,15 @@ public class FasterRcnnNet implements DetectionNet {
         this.sampling = body.equals("resnet50") || body.equals("resnet101") ? FasterRcnnLoss.Sampling.TORCHVISION
                 : FasterRcnnLoss.Sampling.SMALL;
         net.trainableLayers(3);
+    }
+
+    /** Anchor sizes per FPN level; MobileNetV2's as torchvision's mobilenet detectors: 32-512 on all 3 levels. */
+    static int[][] anchorsPerLevel(String body) {
+        if (body.equals("mobilenet_v2")) {
+            int[] sizes = {32, 64, 128, 256, 512};
+            return new int[][] {sizes, sizes, sizes};
+        }
+        return FasterRcnn.perLevel(anchors(body));
     }
 
     /**
@@ -138,7 +148,8 @@ public class FasterRcnnNet implements DetectionNet {
     /**
      * A full Faster R-CNN (or Mask R-CNN) state dict (the box predictor, and the mask predictor's class logits, left
      * fresh when their class count differs; a Faster R-CNN's into a Mask R-CNN leaves the mask head fresh), or a
-     * classification ResNet's ({@code conv1.*}, {@code bn1.*}, {@code layer1..4.*}; torchvision or Lumen) copied
+     * classification ResNet's ({@code conv1.*}, {@code bn1.*}, {@code layer1..4.*}; torchvision or Lumen) or
+     * MobileNetV2's ({@code features.*} to {@code backbone.body.*}; its classifier left out) copied
      * into {@code backbone.body} with its batch-norm statistics frozen, as torchvision builds a detector on a
      * pretrained backbone.
      */
@@ -148,12 +159,16 @@ public class FasterRcnnNet implements DetectionNet {
         int taken = 0;
         int skipped = 0;
         try (org.lumen.nn.weights.SafeTensors st = org.lumen.nn.weights.SafeTensors.open(weights)) {
-            boolean classifier = st.entries().containsKey("conv1.weight");
+            boolean mobile = st.entries().containsKey("features.0.0.weight");
+            boolean classifier = st.entries().containsKey("conv1.weight") || mobile;
             for (Map.Entry<String, org.lumen.nn.weights.SafeTensors.Entry> e : st.entries().entrySet()) {
-                String name = classifier ? "backbone.body." + e.getKey() : e.getKey();
+                String key = e.getKey();
+                String name = !classifier ? key
+                        : "backbone.body." + (mobile && key.startsWith("features.") ? key.substring(9) : key);
                 org.lumen.nn.module.Parameter p = mine.get(name);
                 if (p == null) {
-                    if (classifier && (e.getKey().startsWith("fc.") || e.getKey().endsWith("num_batches_tracked"))) {
+                    if (classifier && (key.startsWith("fc.") || key.startsWith("classifier.")
+                            || key.endsWith("num_batches_tracked"))) {
                         skipped++;
                         continue;
                     }
@@ -172,8 +187,10 @@ public class FasterRcnnNet implements DetectionNet {
                 p.setValue(manager.create(st.readFloats(e.getValue()), p.shape()));
                 taken++;
             }
+            String frozen = mobile ? "features.0-6 frozen, as torchvision's trainable_layers=3"
+                    : "conv1 and layer1 frozen, as torchvision's trainable_layers=3";
             return "transferred " + taken + " tensors from " + weights + (classifier
-                    ? " into the backbone (conv1 and layer1 frozen, as torchvision's trainable_layers=3)" : "")
+                    ? " into the backbone (" + frozen + ")" : "")
                     + (skipped > 0 ? "; " + skipped + " left out" : "");
         }
     }

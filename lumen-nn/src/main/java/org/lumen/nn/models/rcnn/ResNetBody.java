@@ -15,7 +15,7 @@ import org.lumen.nn.module.Module;
  * a ResNet with {@link FrozenBatchNorm2d}): {@code conv1, bn1, relu, maxpool, layer1..layer4}, returning the
  * four stages' outputs (strides 4, 8, 16, 32).
  */
-public final class ResNetBody extends Module {
+public final class ResNetBody extends Module implements RcnnBody {
     private final Module conv1;
     private final Module bn1;
     private final Module[] layers = new Module[4];
@@ -65,6 +65,7 @@ public final class ResNetBody extends Module {
     }
 
     /** Freezes conv1 and the first {@code 5 - trainable} stages (torchvision's {@code trainable_layers}). */
+    @Override
     public void trainableLayers(int trainable) {
         setFrozen(false);
         if (trainable < 5) {
@@ -77,6 +78,7 @@ public final class ResNetBody extends Module {
     }
 
     /** Output channels of layer1..layer4. */
+    @Override
     public int[] channels() {
         return channels.clone();
     }
@@ -86,6 +88,7 @@ public final class ResNetBody extends Module {
     }
 
     /** The four stage outputs. */
+    @Override
     public List<NDArray> stages(NDArray x) {
         NDArray y = bn1.apply(conv1.apply(x));
         NDArray r = Lambda.relu().apply(y);
