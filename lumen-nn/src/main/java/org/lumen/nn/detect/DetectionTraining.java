@@ -77,7 +77,8 @@ public final class DetectionTraining {
             // torchvision trains a detector from scratch with trainable batch norms; ours are frozen (the layout of
             // the published weights), which cannot normalise an untrained backbone: the loss diverges
             throw new LumenException("--weights", arch + " trains from a pretrained backbone: give a classification"
-                    + " ResNet's or MobileNetV2's weights (trained by lumen train, or torchvision's) or a detector's state dict");
+                    + " ResNet's or MobileNetV2's weights (trained by lumen train, or torchvision's) or a detector's"
+                    + " state dict");
         }
         TrainState state = resume ? checkpoints.resume() : TrainState.start();
         List<String> transferred = new ArrayList<>();

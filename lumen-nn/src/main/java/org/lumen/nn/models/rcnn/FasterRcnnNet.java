@@ -14,8 +14,9 @@ import org.lumen.nn.module.Module;
 /**
  * {@link FasterRcnn} (or {@link MaskRcnn}, through {@link MaskRcnnNet}) as a Lumen detector: labels 0-based
  * without the background (torchvision's label minus one), the transform's sizes set to the model's input size,
- * training with torchvision's losses ({@link FasterRcnnLoss}) and its {@code trainable_backbone_layers=3} (ResNet: conv1 and layer1 frozen; MobileNetV2: features 0-6; batch norms frozen throughout); the
- * resnet18/34 variants sample fewer proposals per image ({@link FasterRcnnLoss.Sampling#SMALL}).
+ * training with torchvision's losses ({@link FasterRcnnLoss}) and its {@code trainable_backbone_layers=3} (ResNet:
+ * conv1 and layer1 frozen; MobileNetV2: features 0-6; batch norms frozen throughout); the CPU-sized variants
+ * (resnet18/34, mobilenet_v2) sample fewer proposals per image ({@link FasterRcnnLoss.Sampling#SMALL}).
  */
 public class FasterRcnnNet implements DetectionNet {
     private final String arch;
