@@ -87,7 +87,7 @@ public final class Attribution implements Explainer {
     private final int batchSize;
     private final long seed;
 
-    private Attribution(Builder b) {
+    Attribution(AttributionBuilder b) {
         this.model = b.model;
         this.method = b.method;
         this.base = b.base;
@@ -104,8 +104,8 @@ public final class Attribution implements Explainer {
         this.seed = b.seed;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static AttributionBuilder builder() {
+        return new AttributionBuilder();
     }
 
     public static boolean isAttribution(String method) {
@@ -508,132 +508,5 @@ public final class Attribution implements Explainer {
             }
         }
         return paused;
-    }
-
-    public static final class Builder {
-        private Module model;
-        private String method;
-        private String base = "saliency";
-        private int steps = 50;
-        private int samples = -1; // by method: 10 for smoothgrad, 256 for lime and kernelshap
-        private double noiseSd = 0.15;
-        private int window = 8;
-        private int stride = 4;
-        private int segments = 8;
-        private String superpixels = "grid";
-        private List<String> layers = List.of();
-        private int batchSize = 16;
-        private long seed;
-
-        public Builder setModel(Module model) {
-            this.model = model;
-            return this;
-        }
-
-        public Builder setMethod(String method) {
-            this.method = method.toLowerCase(Locale.ROOT);
-            return this;
-        }
-
-        /** The method smoothgrad averages (default saliency). */
-        public Builder optBase(String base) {
-            this.base = base.toLowerCase(Locale.ROOT);
-            return this;
-        }
-
-        /** Integration steps of integrated-gradients (default 50, Captum's). */
-        public Builder optSteps(int steps) {
-            this.steps = steps;
-            return this;
-        }
-
-        /**
-         * Samples: noisy copies smoothgrad averages (default 10) or coalitions lime and kernelshap fit (default
-         * 256); and smoothgrad's noise standard deviation as a share of the input range (default 0.15).
-         */
-        public Builder optNoise(int samples, double sd) {
-            this.samples = samples;
-            this.noiseSd = sd;
-            return this;
-        }
-
-        /** Occlusion patch size and stride in pixels (default 8 and 4). */
-        public Builder optWindow(int window, int stride) {
-            this.window = window;
-            this.stride = stride;
-            return this;
-        }
-
-        /** lime and kernelshap: a grid of {@code n x n} superpixels (default 8). */
-        public Builder optSegments(int n) {
-            this.segments = n;
-            return this;
-        }
-
-        /** lime and kernelshap: {@code grid} (default) or {@code slic} superpixels, about segments^2 of them. */
-        public Builder optSuperpixels(String kind) {
-            this.superpixels = kind.toLowerCase(Locale.ROOT);
-            return this;
-        }
-
-        /** guided-gradcam: the Grad-CAM layer (default: the model's last spatial layer, as for Grad-CAM). */
-        public Builder optLayers(List<String> layers) {
-            this.layers = layers == null ? List.of() : List.copyOf(layers);
-            return this;
-        }
-
-        /** Forward passes per batch for integrated-gradients and occlusion (default 16). */
-        public Builder optBatchSize(int batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Attribution build() {
-            if (model == null || method == null) {
-                throw new IllegalStateException("setModel and setMethod are required");
-            }
-            if (!METHODS.contains(method)) {
-                throw new LumenException("--method", "unknown attribution method '" + method + "'; valid: "
-                        + String.join(", ", METHODS));
-            }
-            if (method.equals("smoothgrad") && !SMOOTHABLE.contains(base)) {
-                throw new LumenException("--base", "smoothgrad takes " + String.join(", ", SMOOTHABLE) + "; not '"
-                        + base + "'");
-            }
-            if (!layers.isEmpty() && !method.equals("guided-gradcam")) {
-                throw new LumenException("--layer", method + " attributes to input pixels and takes no layer");
-            }
-            if (layers.size() > 1) {
-                throw new LumenException("--layer", "guided-gradcam takes one layer, got " + String.join(",", layers));
-            }
-            check(superpixels.equals("grid") || superpixels.equals("slic"), "--superpixels",
-                    "must be grid or slic, got '" + superpixels + "'");
-            check(steps >= 1 && steps <= 1000, "--steps", "must be between 1 and 1000, got " + steps);
-            if (samples < 0) {
-                samples = method.equals("lime") || method.equals("kernelshap") ? 256 : 10;
-            }
-            check(samples >= 1 && samples <= 100_000, "--samples", "must be between 1 and 100000, got " + samples);
-            check(noiseSd >= 0 && noiseSd <= 10, "--noise-sd", "must be between 0 and 10, got " + noiseSd);
-            check(window >= 1, "--window", "must be at least 1, got " + window);
-            check(stride >= 1, "--stride", "must be at least 1, got " + stride);
-            check(segments >= 2 && segments <= 64, "--segments", "must be between 2 and 64, got " + segments);
-            if ((method.equals("lime") || method.equals("kernelshap")) && samples < segments * segments + 1) {
-                throw new LumenException("--samples", method + " needs at least segments^2 + 1 = "
-                        + (segments * segments + 1) + " samples to fit one coefficient per superpixel, got " + samples);
-            }
-            check(batchSize >= 1, "--batch", "must be at least 1, got " + batchSize);
-            return new Attribution(this);
-        }
-
-        private static void check(boolean ok, String option, String message) {
-            if (!ok) {
-                throw new LumenException(option, message);
-            }
-        }
     }
 }

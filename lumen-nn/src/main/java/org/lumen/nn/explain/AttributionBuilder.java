@@ -1,0 +1,134 @@
+package org.lumen.nn.explain;
+
+import java.util.List;
+import java.util.Locale;
+import org.lumen.core.LumenException;
+import org.lumen.nn.module.Module;
+
+/** Builds an {@link Attribution}: the method, its options and their checks (each names its command-line option). */
+public final class AttributionBuilder {
+    Module model;
+    String method;
+    String base = "saliency";
+    int steps = 50;
+    int samples = -1; // by method: 10 for smoothgrad, 256 for lime and kernelshap
+    double noiseSd = 0.15;
+    int window = 8;
+    int stride = 4;
+    int segments = 8;
+    String superpixels = "grid";
+    List<String> layers = List.of();
+    int batchSize = 16;
+    long seed;
+
+    public AttributionBuilder setModel(Module model) {
+        this.model = model;
+        return this;
+    }
+
+    public AttributionBuilder setMethod(String method) {
+        this.method = method.toLowerCase(Locale.ROOT);
+        return this;
+    }
+
+    /** The method smoothgrad averages (default saliency). */
+    public AttributionBuilder optBase(String base) {
+        this.base = base.toLowerCase(Locale.ROOT);
+        return this;
+    }
+
+    /** Integration steps of integrated-gradients (default 50, Captum's). */
+    public AttributionBuilder optSteps(int steps) {
+        this.steps = steps;
+        return this;
+    }
+
+    /**
+     * Samples: noisy copies smoothgrad averages (default 10) or coalitions lime and kernelshap fit (default
+     * 256); and smoothgrad's noise standard deviation as a share of the input range (default 0.15).
+     */
+    public AttributionBuilder optNoise(int samples, double sd) {
+        this.samples = samples;
+        this.noiseSd = sd;
+        return this;
+    }
+
+    /** Occlusion patch size and stride in pixels (default 8 and 4). */
+    public AttributionBuilder optWindow(int window, int stride) {
+        this.window = window;
+        this.stride = stride;
+        return this;
+    }
+
+    /** lime and kernelshap: a grid of {@code n x n} superpixels (default 8). */
+    public AttributionBuilder optSegments(int n) {
+        this.segments = n;
+        return this;
+    }
+
+    /** lime and kernelshap: {@code grid} (default) or {@code slic} superpixels, about segments^2 of them. */
+    public AttributionBuilder optSuperpixels(String kind) {
+        this.superpixels = kind.toLowerCase(Locale.ROOT);
+        return this;
+    }
+
+    /** guided-gradcam: the Grad-CAM layer (default: the model's last spatial layer, as for Grad-CAM). */
+    public AttributionBuilder optLayers(List<String> layers) {
+        this.layers = layers == null ? List.of() : List.copyOf(layers);
+        return this;
+    }
+
+    /** Forward passes per batch for integrated-gradients and occlusion (default 16). */
+    public AttributionBuilder optBatchSize(int batchSize) {
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    public AttributionBuilder optSeed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    public Attribution build() {
+        if (model == null || method == null) {
+            throw new IllegalStateException("setModel and setMethod are required");
+        }
+        if (!Attribution.METHODS.contains(method)) {
+            throw new LumenException("--method", "unknown attribution method '" + method + "'; valid: "
+                    + String.join(", ", Attribution.METHODS));
+        }
+        if (method.equals("smoothgrad") && !Attribution.SMOOTHABLE.contains(base)) {
+            throw new LumenException("--base", "smoothgrad takes " + String.join(", ", Attribution.SMOOTHABLE) + "; not '"
+                    + base + "'");
+        }
+        if (!layers.isEmpty() && !method.equals("guided-gradcam")) {
+            throw new LumenException("--layer", method + " attributes to input pixels and takes no layer");
+        }
+        if (layers.size() > 1) {
+            throw new LumenException("--layer", "guided-gradcam takes one layer, got " + String.join(",", layers));
+        }
+        check(superpixels.equals("grid") || superpixels.equals("slic"), "--superpixels",
+                "must be grid or slic, got '" + superpixels + "'");
+        check(steps >= 1 && steps <= 1000, "--steps", "must be between 1 and 1000, got " + steps);
+        if (samples < 0) {
+            samples = method.equals("lime") || method.equals("kernelshap") ? 256 : 10;
+        }
+        check(samples >= 1 && samples <= 100_000, "--samples", "must be between 1 and 100000, got " + samples);
+        check(noiseSd >= 0 && noiseSd <= 10, "--noise-sd", "must be between 0 and 10, got " + noiseSd);
+        check(window >= 1, "--window", "must be at least 1, got " + window);
+        check(stride >= 1, "--stride", "must be at least 1, got " + stride);
+        check(segments >= 2 && segments <= 64, "--segments", "must be between 2 and 64, got " + segments);
+        if ((method.equals("lime") || method.equals("kernelshap")) && samples < segments * segments + 1) {
+            throw new LumenException("--samples", method + " needs at least segments^2 + 1 = "
+                    + (segments * segments + 1) + " samples to fit one coefficient per superpixel, got " + samples);
+        }
+        check(batchSize >= 1, "--batch", "must be at least 1, got " + batchSize);
+        return new Attribution(this);
+    }
+
+    private static void check(boolean ok, String option, String message) {
+        if (!ok) {
+            throw new LumenException(option, message);
+        }
+    }
+}
