@@ -160,22 +160,12 @@ final class ExplainCommand implements Callable<Integer> {
         }
         try (Classifier model = modelOptions.open()) {
             ModelInfo info = model.info();
-            Explainer cam;
-            String name;
-            if (Attribution.isAttribution(method)) {
-                Attribution a = attribution(model.net(), layers);
-                cam = a;
-                name = a.method();
-            } else {
-                Cam c = Cam.builder().setModel(model.net()).setMethod(method)
-                        .optLayers(layers == null ? List.of() : layers).optCounterfactual(counterfactual).build();
-                cam = c;
-                name = c.settings().method();
-            }
+            Chosen chosen = explainer(model.net(), layers == null ? List.of() : layers);
+            Explainer cam = chosen.explainer();
+            String name = chosen.name();
             Integer targetIndex = target == null ? null : resolveTarget(target, info.classNames());
             Path abs = out.toAbsolutePath();
-            Path stage = abs.getParent().resolve("." + abs.getFileName() + ".explain-" + Long.toHexString(System.nanoTime()));
-            Files.createDirectories(stage);
+            Path stage = stage(abs);
             try {
                 for (int from = 0; from < files.size(); from += batch) {
                     int n = Math.min(batch, files.size() - from);
@@ -265,24 +255,14 @@ final class ExplainCommand implements Callable<Integer> {
         int s = info.imgsz();
         int cls = resolveTarget(target, info.classNames());
         org.lumen.nn.explain.SegmentationTarget wrapped = new org.lumen.nn.explain.SegmentationTarget(seg.net());
-        Explainer explainer;
-        String name;
         List<String> ups = seg.net().children().keySet().stream().filter(k -> k.startsWith("up")).toList();
         List<String> camLayers = layers == null || layers.isEmpty() ? List.of("net." + (ups.isEmpty()
                 ? seg.net().children().keySet().iterator().next() : ups.get(ups.size() - 1))) : layers;
-        if (Attribution.isAttribution(method)) {
-            Attribution a = attribution(wrapped, method.equals("guided-gradcam") ? camLayers : layers);
-            explainer = a;
-            name = a.method();
-        } else {
-            Cam c = Cam.builder().setModel(wrapped).setMethod(method).optLayers(camLayers)
-                    .optCounterfactual(counterfactual).build();
-            explainer = c;
-            name = c.settings().method();
-        }
+        Chosen chosen = explainer(wrapped, camLayers);
+        Explainer explainer = chosen.explainer();
+        String name = chosen.name();
         Path abs = out.toAbsolutePath();
-        Path stage = abs.getParent().resolve("." + abs.getFileName() + ".explain-" + Long.toHexString(System.nanoTime()));
-        Files.createDirectories(stage);
+        Path stage = stage(abs);
         try {
             for (int i = 0; i < files.size(); i++) {
                 Image raw = org.lumen.core.image.ImageDecoder.read(files.get(i));
@@ -364,23 +344,13 @@ final class ExplainCommand implements Callable<Integer> {
             int s = info.imgsz();
             int cls = target == null ? -1 : resolveTarget(target, info.classNames());
             org.lumen.nn.explain.DetectionTarget wrapped = new org.lumen.nn.explain.DetectionTarget(det.net());
-            Explainer explainer;
-            String name;
             List<String> camLayers = layers == null || layers.isEmpty()
                     ? List.of(org.lumen.nn.explain.DetectionTarget.DEFAULT_YOLO_LAYER) : layers;
-            if (Attribution.isAttribution(method)) {
-                Attribution a = attribution(wrapped, method.equals("guided-gradcam") ? camLayers : layers);
-                explainer = a;
-                name = a.method();
-            } else {
-                Cam c = Cam.builder().setModel(wrapped).setMethod(method).optLayers(camLayers)
-                        .optCounterfactual(counterfactual).build();
-                explainer = c;
-                name = c.settings().method();
-            }
+            Chosen chosen = explainer(wrapped, camLayers);
+            Explainer explainer = chosen.explainer();
+            String name = chosen.name();
             Path abs = out.toAbsolutePath();
-            Path stage = abs.getParent().resolve("." + abs.getFileName() + ".explain-" + Long.toHexString(System.nanoTime()));
-            Files.createDirectories(stage);
+            Path stage = stage(abs);
             try {
                 for (int i = 0; i < files.size(); i++) {
                     Image raw = org.lumen.core.image.ImageDecoder.read(files.get(i));
@@ -409,6 +379,31 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** A class name, or an index (range-checked by the explainer against the model). */
+    /** An explainer and its method's canonical name. */
+    private record Chosen(Explainer explainer, String name) {}
+
+    /**
+     * The explainer {@code --method} names for {@code model}: a CAM on {@code camLayers} (empty: the model's
+     * default), or an attribution (guided-gradcam reads its Grad-CAM from {@code camLayers}; the others take no
+     * layer, so a {@code --layer} given with them is refused).
+     */
+    private Chosen explainer(org.lumen.nn.module.Module model, List<String> camLayers) {
+        if (Attribution.isAttribution(method)) {
+            Attribution a = attribution(model, method.equals("guided-gradcam") ? camLayers : layers);
+            return new Chosen(a, a.method());
+        }
+        Cam c = Cam.builder().setModel(model).setMethod(method).optLayers(camLayers).optCounterfactual(counterfactual)
+                .build();
+        return new Chosen(c, c.settings().method());
+    }
+
+    /** A new hidden folder beside {@code abs} where the outputs are written before they are published. */
+    private static Path stage(Path abs) throws IOException {
+        Path stage = abs.getParent().resolve("." + abs.getFileName() + ".explain-" + Long.toHexString(System.nanoTime()));
+        Files.createDirectories(stage);
+        return stage;
+    }
+
     /** The attribution the options describe; {@code layers} only for guided-gradcam. */
     private Attribution attribution(org.lumen.nn.module.Module model, List<String> layers) {
         if (counterfactual) {
