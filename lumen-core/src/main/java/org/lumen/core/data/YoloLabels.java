@@ -34,18 +34,11 @@ public final class YoloLabels {
 
     /** Reads {@code file}, recording its faults at {@code name:line} in {@code faults}. */
     static List<Label> read(Path file, String name, int classCount, Faults faults) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<Label> labels = new ArrayList<>();
-        for (int n = 0; n < lines.size(); n++) {
-            String line = lines.get(n).strip();
-            String where = name + ":" + (n + 1);
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] fields = line.split("\\s+");
+        forEachLine(file, name, (where, line, fields) -> {
             if (fields.length != 5) {
                 faults.add(where, "expected 5 fields 'class cx cy w h', found " + fields.length + ": " + line);
-                continue;
+                return;
             }
             Integer classId = classId(fields[0], classCount, where, faults);
             double[] box = new double[4];
@@ -57,8 +50,25 @@ public final class YoloLabels {
             if (ok) {
                 labels.add(new Label(classId, box[0], box[1], box[2], box[3]));
             }
-        }
+        });
         return labels;
+    }
+
+    /** One non-empty line of a YOLO label file: where it is ({@code name:line}), its text and its fields. */
+    @FunctionalInterface
+    interface LineReader {
+        void read(String where, String line, String[] fields);
+    }
+
+    /** Calls {@code reader} for each non-empty line of {@code file} (stripped, split at white space). */
+    static void forEachLine(Path file, String name, LineReader reader) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n).strip();
+            if (!line.isEmpty()) {
+                reader.read(name + ":" + (n + 1), line, line.split("\\s+"));
+            }
+        }
     }
 
     /** Writes {@code labels} to {@code file} atomically, six decimals per coordinate (an empty file for none). */

@@ -1,8 +1,6 @@
 package org.lumen.core.data;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,15 +57,8 @@ public final class YoloSegLabels {
      */
     static List<Instance> read(Path file, String name, int classCount, List<String> changes, Faults faults)
             throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<Instance> labels = new ArrayList<>();
-        for (int n = 0; n < lines.size(); n++) {
-            String line = lines.get(n).strip();
-            String where = name + ":" + (n + 1);
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] fields = line.split("\\s+");
+        YoloLabels.forEachLine(file, name, (where, line, fields) -> {
             Integer classId = YoloLabels.classId(fields[0], classCount, where, faults);
             double[] xy = new double[fields.length - 1];
             boolean numbers = true;
@@ -85,17 +76,17 @@ public final class YoloSegLabels {
                 }
             }
             if (!numbers) {
-                continue;
+                return;
             }
             if (xy.length % 2 != 0) {
                 faults.add(where, "odd number of coordinates (" + xy.length + "): expected 'class x1 y1 x2 y2 ..."
                         + " xn yn'");
-                continue;
+                return;
             }
             if (xy.length < 6) {
                 faults.add(where, "polygon has " + xy.length / 2 + (xy.length == 2 ? " point" : " points")
                         + ", needs at least 3" + (xy.length == 4 ? " (a detection box 'class cx cy w h'?)" : ""));
-                continue;
+                return;
             }
             int outside = 0;
             String firstOutside = null;
@@ -110,7 +101,7 @@ public final class YoloSegLabels {
             if (outside > 0 && changes == null) {
                 faults.add(where, firstOutside + " outside [0, 1]"
                         + (outside > 1 ? " (and " + (outside - 1) + " more coordinates)" : ""));
-                continue;
+                return;
             }
             if (outside > 0) {
                 changes.add(where + ": clipped " + outside + (outside == 1 ? " coordinate" : " coordinates")
@@ -119,16 +110,16 @@ public final class YoloSegLabels {
             String fault = Polygons.fault(xy);
             if (fault != null && fault.startsWith("degenerate") && changes != null) {
                 changes.add(where + ": dropped " + fault + (outside > 0 ? " after clipping" : ""));
-                continue;
+                return;
             }
             if (fault != null) {
                 faults.add(where, fault);
-                continue;
+                return;
             }
             if (classId != null) {
                 labels.add(new Instance(classId, xy));
             }
-        }
+        });
         return labels;
     }
 
