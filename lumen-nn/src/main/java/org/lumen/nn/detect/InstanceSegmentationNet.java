@@ -14,6 +14,14 @@ public interface InstanceSegmentationNet extends DetectionNet {
     /** One image's detections (as {@link #detect} gives them) and their mask maps {@code [n, h, w]}. */
     record Masked(Boxes boxes, NDArray probs) {}
 
+    /**
+     * Training losses as {@link #losses(NDArray, List)}, with each object's mask (the mask term among the parts).
+     *
+     * @param masks per image, per object of {@code targets} (same order), its mask at the input resolution:
+     *     {@code H * W} values, row-major, nonzero inside
+     */
+    java.util.Map<String, NDArray> losses(NDArray images, List<Boxes> targets, List<float[][]> masks);
+
     /** {@link #detect}, with each detection's mask map. */
     List<Masked> detectMasks(NDArray images, double conf, int maxDet);
 

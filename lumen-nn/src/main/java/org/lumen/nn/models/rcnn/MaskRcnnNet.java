@@ -26,6 +26,11 @@ public final class MaskRcnnNet extends FasterRcnnNet implements InstanceSegmenta
     }
 
     @Override
+    public java.util.Map<String, NDArray> losses(NDArray images, List<Boxes> targets, List<float[][]> masks) {
+        return losses(images, targets);
+    }
+
+    @Override
     public List<String> lossParts() {
         List<String> parts = new ArrayList<>(super.lossParts());
         parts.add("loss_mask");

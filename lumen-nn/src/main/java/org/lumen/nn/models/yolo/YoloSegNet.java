@@ -163,6 +163,7 @@ public final class YoloSegNet implements InstanceSegmentationNet {
      * @param masks per image, per object of {@code targets}, its mask: {@code H * W} values (nonzero = inside),
      *     row-major at the input resolution
      */
+    @Override
     public Map<String, NDArray> losses(NDArray images, List<Boxes> targets, List<float[][]> masks) {
         YoloNet.checkInput(images);
         int h = (int) images.getShape().get(2);
