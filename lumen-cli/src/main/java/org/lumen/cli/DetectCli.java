@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.DetectionData;
+import org.lumen.core.data.InstanceData;
 import org.lumen.core.image.BoxOverlay;
 import org.lumen.core.image.Image;
 import org.lumen.core.image.ImageDecoder;
@@ -51,28 +52,41 @@ final class DetectCli {
     static void train(Path data, String arch, Path weights, int imgsz, TrainConfig config, String augment,
             boolean fix, ObjectNode provenance, Path out, boolean resume) throws IOException {
         checkArch(arch);
-        if (arch.endsWith("-seg")) {
-            throw new LumenException("--arch", "training " + arch + " needs instance masks, which train --task detect"
-                    + " does not read yet; predict with imported weights works, and yolov8n/s/m train on boxes");
-        }
         if (arch.startsWith("maskrcnn")) {
             throw new LumenException("--arch", "training " + arch + " is not available yet (its mask loss is not"
                     + " written); inference with torchvision's weights is, and fasterrcnn_* trains");
         }
         List<String> fixes = new ArrayList<>();
+        DetectionTraining training = new DetectionTraining(arch, imgsz, weights, config, augment(augment), 0.5, 0.25,
+                provenance);
+        if (DetectionTraining.segments(arch)) {
+            InstanceData train = InstanceData.read(data, "train", fix ? fixes : null);
+            InstanceData val = InstanceData.read(data, "val", fix ? fixes : null);
+            printFixes(fixes);
+            checkNotEmpty(data, train.detection(), val.detection());
+            training.run(train, val, out, resume);
+            return;
+        }
         DetectionData train = DetectionData.read(data, "train", fix, fixes);
         DetectionData val = DetectionData.read(data, "val", fix, fixes);
-        for (String f : fixes) {
+        printFixes(fixes);
+        checkNotEmpty(data, train, val);
+        training.run(train, val, out, resume);
+    }
+
+    private static void printFixes(List<String> fixes) {
+        for (String f : new java.util.LinkedHashSet<>(fixes)) {
             System.err.println("fixed: " + f);
         }
+    }
+
+    private static void checkNotEmpty(Path data, DetectionData train, DetectionData val) {
         if (train.items().isEmpty()) {
             throw new LumenException(data, "the train split has no images");
         }
         if (val.items().isEmpty()) {
             throw new LumenException(data, "the val split has no images");
         }
-        new DetectionTraining(arch, imgsz, weights, config, augment(augment), 0.5, 0.25, provenance)
-                .run(train, val, out, resume);
     }
 
     static void val(Path model, Path data, String split, int batch, Double conf, double iou, boolean agnostic,
@@ -81,13 +95,15 @@ final class DetectCli {
         try (Detector d = Detector.load(model)) {
             double c = conf == null ? d.net().defaultConf() : conf;
             checkUnit("--conf", c);
-            DetectionData ds = DetectionData.read(data, split, false, null);
+            InstanceData instances = d.segments() ? InstanceData.read(data, split, null) : null;
+            DetectionData ds = instances != null ? instances.detection() : DetectionData.read(data, split, false, null);
             if (!ds.classNames().equals(d.info().classNames())) {
                 throw new LumenException(data, "classes " + ds.classNames() + " differ from the model's "
                         + d.info().classNames());
             }
             long t0 = System.nanoTime();
-            PreparedDetections prepared = PreparedDetections.load(ds, d.info().imgsz());
+            PreparedDetections prepared = instances != null ? PreparedDetections.load(instances, d.info().imgsz())
+                    : PreparedDetections.load(ds, d.info().imgsz());
             double preMs = prepared.size() == 0 ? 0 : (System.nanoTime() - t0) / 1e6 / prepared.size();
             DetectionEvaluation e = DetectionEvaluation.of(d, prepared, batch, iou, c, agnostic, preMs);
             DetectionReport.write(out, e, prepared);
@@ -95,6 +111,10 @@ final class DetectCli {
                     + " (IoU %.2f, conf %.2f; %d images, %d objects) -> %s%n", model, split, e.coco().stats()[1],
                     e.coco().stats()[0], e.metrics().completeness(), e.metrics().purity(), iou, c, prepared.size(),
                     e.truth().stream().mapToInt(Boxes::size).sum(), out);
+            if (e.maskCoco() != null) {
+                System.out.printf(Locale.ROOT, "%s %s masks: mAP50 %.4f, mAP50-95 %.4f%n", model, split,
+                        e.maskCoco().stats()[1], e.maskCoco().stats()[0]);
+            }
         }
     }
 

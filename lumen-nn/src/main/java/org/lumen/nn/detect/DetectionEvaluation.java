@@ -2,7 +2,10 @@ package org.lumen.nn.detect;
 
 import java.util.ArrayList;
 import java.util.List;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.lumen.core.data.CocoDataset;
+import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.coco.CocoDetections;
 import org.lumen.core.metrics.coco.CocoEval;
 import org.lumen.core.metrics.coco.CocoEvaluation;
@@ -13,7 +16,9 @@ import org.lumen.core.metrics.detection.DetectionMetrics;
 /**
  * A detector evaluated on a prepared split: COCO's statistics (pycocotools' definitions, from every detection
  * down to {@link #EVAL_CONF}), completeness and purity at a stated IoU and confidence, and the time per image.
- * Boxes are compared in the pixels of the original images.
+ * Boxes are compared in the pixels of the original images. An instance-segmentation model on a split with masks is
+ * also evaluated on its masks ({@code maskCoco}: COCO's statistics with mask IoU, the masks pasted at each original
+ * image's size as {@code predict} writes them).
  *
  * @param truth ground truth per image, original pixels
  * @param detections detections per image, original pixels, down to {@link #EVAL_CONF}
@@ -21,7 +26,7 @@ import org.lumen.core.metrics.detection.DetectionMetrics;
  *     post-processing: decoding and NMS), postprocess (mapping boxes back to the original image)
  */
 public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, List<Boxes> detections,
-        CocoEvaluation coco, DetectionMetrics metrics, double[] msPerImage) {
+        CocoEvaluation coco, CocoEvaluation maskCoco, DetectionMetrics metrics, double[] msPerImage) {
     /** Detections kept for the COCO statistics (as low as Ultralytics' val uses). */
     public static final double EVAL_CONF = 0.001;
     /** Detections per image kept for the COCO statistics (COCO's largest maxDets). */
@@ -40,6 +45,8 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
         int s = data.imgsz();
         List<Boxes> truth = new ArrayList<>();
         List<Boxes> dets = new ArrayList<>();
+        boolean masks = model.segments() && data.hasMasks();
+        List<List<Rle>> maskDets = new ArrayList<>();
         long inferNs = 0;
         long postNs = 0;
         for (int from = 0; from < n; from += batch) {
@@ -49,23 +56,75 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
                 images.add(data.pixels(i));
             }
             long t0 = System.nanoTime();
-            List<Boxes> out = model.detectPrepared(images, EVAL_CONF, EVAL_MAX_DET);
-            long t1 = System.nanoTime();
-            for (int i = from; i < to; i++) {
-                int[] size = data.originalSize(i);
-                double fx = (double) size[0] / s;
-                double fy = (double) size[1] / s;
-                dets.add(Detector.scale(out.get(i - from), fx, fy));
-                truth.add(Detector.scale(data.truth(i), fx, fy));
+            try (Detector.Prepared out = model.detectPrepared(images, EVAL_CONF, EVAL_MAX_DET, masks)) {
+                long t1 = System.nanoTime();
+                for (int i = from; i < to; i++) {
+                    int[] size = data.originalSize(i);
+                    double fx = (double) size[0] / s;
+                    double fy = (double) size[1] / s;
+                    Boxes b = Detector.scale(out.boxes().get(i - from), fx, fy);
+                    dets.add(b);
+                    truth.add(Detector.scale(data.truth(i), fx, fy));
+                    if (masks) {
+                        maskDets.add(out.paste(i - from, b, size[1], size[0]));
+                    }
+                }
+                postNs += System.nanoTime() - t1;
+                inferNs += t1 - t0;
             }
-            postNs += System.nanoTime() - t1;
-            inferNs += t1 - t0;
         }
         List<String> names = model.info().classNames();
         CocoEvaluation coco = CocoEval.evaluate(groundTruth(truth, data, names), results(dets), IouType.BBOX);
+        CocoEvaluation maskCoco = masks ? CocoEval.evaluate(maskTruth(data, names), maskResults(dets, maskDets),
+                IouType.SEGM) : null;
         DetectionMetrics metrics = DetectionMetrics.evaluate(truth, dets, names.size(), iou, conf, classAgnostic);
         double[] ms = {preprocessMs, n == 0 ? 0 : inferNs / 1e6 / n, n == 0 ? 0 : postNs / 1e6 / n};
-        return new DetectionEvaluation(names, truth, dets, coco, metrics, ms);
+        return new DetectionEvaluation(names, truth, dets, coco, maskCoco, metrics, ms);
+    }
+
+    /** The ground-truth masks at the original sizes as a COCO dataset (ids as {@link #groundTruth}). */
+    static CocoDataset maskTruth(PreparedDetections data, List<String> names) {
+        CocoDataset boxes = groundTruth(List.of(), data, names);
+        List<CocoDataset.Image> images = new ArrayList<>();
+        List<CocoDataset.Annotation> anns = new ArrayList<>();
+        long annId = 1;
+        for (int i = 0; i < data.size(); i++) {
+            int[] size = data.originalSize(i);
+            images.add(new CocoDataset.Image(i + 1, data.data().items().get(i).image().getFileName().toString(),
+                    size[0], size[1]));
+            List<Rle> gt = data.originalMasks(i);
+            int[] labels = data.data().items().get(i).labels();
+            for (int k = 0; k < gt.size(); k++) {
+                Rle r = gt.get(k);
+                double[] b = r.bbox();
+                ObjectNode seg = JsonNodeFactory.instance.objectNode();
+                seg.putArray("size").add(r.height()).add(r.width());
+                seg.put("counts", r.toCompressedString());
+                anns.add(new CocoDataset.Annotation(annId++, i + 1, labels[k] + 1, b[0], b[1], b[2], b[3], r.area(), 0,
+                        seg));
+            }
+        }
+        return new CocoDataset(images, anns, boxes.categories());
+    }
+
+    /** Detections with their masks as COCO segmentation results (ids as {@link #results}). */
+    static CocoDetections maskResults(List<Boxes> dets, List<List<Rle>> masks) {
+        int total = dets.stream().mapToInt(Boxes::size).sum();
+        long[] imageIds = new long[total];
+        long[] cats = new long[total];
+        double[] scores = new double[total];
+        Rle[] rles = new Rle[total];
+        int j = 0;
+        for (int i = 0; i < dets.size(); i++) {
+            Boxes b = dets.get(i);
+            for (int k = 0; k < b.size(); k++, j++) {
+                imageIds[j] = i + 1;
+                cats[j] = b.labels()[k] + 1;
+                scores[j] = b.scores()[k];
+                rles[j] = masks.get(i).get(k);
+            }
+        }
+        return CocoDetections.ofMasks(imageIds, cats, scores, rles);
     }
 
     /** The ground truth as a COCO dataset: image ids 1..N in split order, category ids = class index + 1. */

@@ -68,12 +68,33 @@ public final class DetectionReport {
             per.put(e.classNames().get(k), c);
         }
         o.put("per_class", per);
+        if (e.maskCoco() != null) {
+            CocoEvaluation mc = e.maskCoco();
+            Map<String, Object> mask = new LinkedHashMap<>();
+            mask.put("coco", mc.statsByName());
+            mask.put("map50", mc.stats()[1]);
+            mask.put("map50_95", mc.stats()[0]);
+            Map<String, Object> perMask = new LinkedHashMap<>();
+            double[] mAp = mc.categoryAp();
+            double[] mAp50 = mc.categoryAp(0);
+            for (int k = 0; k < e.classNames().size(); k++) {
+                perMask.put(e.classNames().get(k), Map.of("ap50", finiteOrNaN(mAp50[k]), "ap50_95",
+                        finiteOrNaN(mAp[k])));
+            }
+            mask.put("per_class", perMask);
+            o.put("mask", mask);
+        }
         o.put("confusion_matrix", m.confusion());
         o.put("ms_per_image", Map.of("preprocess", e.msPerImage()[0], "inference", e.msPerImage()[1],
                 "postprocess", e.msPerImage()[2]));
         o.put("images", e.truth().size());
         o.put("instances", e.truth().stream().mapToInt(Boxes::size).sum());
         return o;
+    }
+
+    /** pycocotools' -1 (no ground truth) as NaN, which the JSON writer writes as null. */
+    private static double finiteOrNaN(double v) {
+        return v < 0 ? Double.NaN : v;
     }
 
     /** NaN (no ground truth, or pycocotools' -1) as JSON null. */

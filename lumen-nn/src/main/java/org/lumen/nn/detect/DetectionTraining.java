@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.DetectionData;
+import org.lumen.core.data.InstanceData;
 import org.lumen.core.report.Plots;
 import org.lumen.core.report.ResultsCsv;
 import org.lumen.nn.classify.ModelInfo;
@@ -28,6 +29,8 @@ public final class DetectionTraining {
     /** The validation metrics logged each epoch; any can be monitored. */
     public static final List<String> VALIDATION_METRICS = List.of("map50", "map50_95", "completeness", "purity",
             "f1");
+    /** The mask metrics logged besides those for a model that segments. */
+    public static final List<String> MASK_METRICS = List.of("mask_map50", "mask_map50_95");
 
     private final String arch;
     private final int imgsz;
@@ -57,29 +60,65 @@ public final class DetectionTraining {
     }
 
     public TrainState run(DetectionData train, DetectionData val, Path run, boolean resume) throws IOException {
-        if (!train.classNames().equals(val.classNames())) {
-            throw new LumenException("--data", "val classes " + val.classNames() + " differ from train's "
-                    + train.classNames());
+        check(train, val, false, resume);
+        return fit(PreparedDetections.load(train, imgsz), PreparedDetections.load(val, imgsz), run, resume);
+    }
+
+    /**
+     * Trains on an instance-segmentation dataset: boxes and masks for a model that segments (its validation adds
+     * {@code mask_map50} and {@code mask_map50_95}), boxes alone for a detector.
+     */
+    public TrainState run(InstanceData train, InstanceData val, Path run, boolean resume) throws IOException {
+        check(train.detection(), val.detection(), true, resume);
+        return fit(PreparedDetections.load(train, imgsz), PreparedDetections.load(val, imgsz), run, resume);
+    }
+
+    /** Whether {@code arch} gives masks and so trains on them. */
+    public static boolean segments(String arch) {
+        return arch.endsWith("-seg") || arch.startsWith("maskrcnn");
+    }
+
+    /** The validation metrics logged each epoch for {@code arch}. */
+    public static List<String> metrics(String arch) {
+        if (!segments(arch)) {
+            return VALIDATION_METRICS;
         }
-        if (!VALIDATION_METRICS.contains(config.monitor())) {
-            throw new LumenException("--monitor", "unknown detection metric '" + config.monitor() + "'; one of "
-                    + String.join(", ", VALIDATION_METRICS));
-        }
-        progress.message("preparing " + train.items().size() + " training and " + val.items().size()
-                + " validation images");
-        PreparedDetections trainImages = PreparedDetections.load(train, imgsz);
-        PreparedDetections valImages = PreparedDetections.load(val, imgsz);
-        float[][] norm = ModelInfo.defaultNormalisation(3);
-        ModelInfo info = new ModelInfo("detect", arch, train.classNames(), imgsz, 3, norm[0], norm[1],
-                provenance.deepCopy());
-        Checkpoints checkpoints = new Checkpoints(run, config);
-        if (!resume && weights == null && arch.startsWith("fasterrcnn")) {
+        List<String> all = new ArrayList<>(VALIDATION_METRICS);
+        all.addAll(MASK_METRICS);
+        return all;
+    }
+
+    private void check(DetectionData train, DetectionData val, boolean masks, boolean resume) {
+        if (!resume && weights == null && (arch.startsWith("fasterrcnn") || arch.startsWith("maskrcnn"))) {
             // torchvision trains a detector from scratch with trainable batch norms; ours are frozen (the layout of
             // the published weights), which cannot normalise an untrained backbone: the loss diverges
             throw new LumenException("--weights", arch + " trains from a pretrained backbone: give a classification"
                     + " ResNet's or MobileNetV2's weights (trained by lumen train, or torchvision's) or a detector's"
                     + " state dict");
         }
+        if (!train.classNames().equals(val.classNames())) {
+            throw new LumenException("--data", "val classes " + val.classNames() + " differ from train's "
+                    + train.classNames());
+        }
+        if (segments(arch) && !masks) {
+            throw new LumenException("--data", arch + " trains on each object's mask: give an instance dataset"
+                    + " (YOLO segmentation labels, COCO with segmentations, or a class-mask folder)");
+        }
+        if (!metrics(arch).contains(config.monitor())) {
+            throw new LumenException("--monitor", "unknown detection metric '" + config.monitor() + "' for " + arch
+                    + "; one of " + String.join(", ", metrics(arch)));
+        }
+        progress.message("preparing " + train.items().size() + " training and " + val.items().size()
+                + " validation images");
+    }
+
+    private TrainState fit(PreparedDetections trainImages, PreparedDetections valImages, Path run, boolean resume)
+            throws IOException {
+        DetectionData train = trainImages.data();
+        float[][] norm = ModelInfo.defaultNormalisation(3);
+        ModelInfo info = new ModelInfo("detect", arch, train.classNames(), imgsz, 3, norm[0], norm[1],
+                provenance.deepCopy());
+        Checkpoints checkpoints = new Checkpoints(run, config);
         TrainState state = resume ? checkpoints.resume() : TrainState.start();
         List<String> transferred = new ArrayList<>();
         Detector model = resume ? resumable(checkpoints.last(), info)
@@ -90,7 +129,7 @@ public final class DetectionTraining {
             List<String> columns = new ArrayList<>(List.of("train_loss"));
             model.net().lossParts().forEach(p -> columns.add("train_" + p));
             columns.add("lr");
-            VALIDATION_METRICS.forEach(m -> columns.add("val_" + m));
+            metrics(arch).forEach(m -> columns.add("val_" + m));
             ResultsCsv results = ResultsCsv.open(run.resolve("results.csv"), columns);
             if (results.lastEpoch() == state.epoch() - 1 && !state.row().isEmpty()) {
                 results.append(state.epoch(), state.row());
@@ -117,6 +156,10 @@ public final class DetectionTraining {
         r.put("completeness", nanToZero(e.metrics().completeness()));
         r.put("purity", e.metrics().purity());
         r.put("f1", e.metrics().f1(-1, e.metrics().conf()));
+        if (e.maskCoco() != null) {
+            r.put("mask_map50", e.maskCoco().stats()[1]);
+            r.put("mask_map50_95", e.maskCoco().stats()[0]);
+        }
         return r;
     }
 

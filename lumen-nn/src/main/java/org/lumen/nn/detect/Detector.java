@@ -14,6 +14,7 @@ import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.core.image.Image;
 import org.lumen.core.io.AtomicFiles;
+import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.classify.Preprocess;
@@ -121,6 +122,42 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
         net.module().train(false);
         try (NDManager scope = manager.newSubManager()) {
             return net.detect(batch(scope, images), conf, maxDet);
+        }
+    }
+
+    /**
+     * Detections of prepared images, as {@link #detectPrepared(List, double, int)}, with (when {@code withMasks}
+     * and the model segments) each image's mask maps kept until the result is closed, to be pasted at any size.
+     */
+    public Prepared detectPrepared(List<float[]> images, double conf, int maxDet, boolean withMasks) {
+        if (!withMasks || !(net instanceof InstanceSegmentationNet seg)) {
+            return new Prepared(detectPrepared(images, conf, maxDet), null, null, null);
+        }
+        net.module().train(false);
+        NDManager scope = manager.newSubManager();
+        try {
+            List<InstanceSegmentationNet.Masked> found = seg.detectMasks(batch(scope, images), conf, maxDet);
+            return new Prepared(found.stream().map(InstanceSegmentationNet.Masked::boxes).toList(),
+                    found.stream().map(InstanceSegmentationNet.Masked::probs).toList(), seg, scope);
+        } catch (RuntimeException e) {
+            scope.close();
+            throw e;
+        }
+    }
+
+    /** Detections of a batch of prepared images and, for a segmenting model, their mask maps (closed with it). */
+    public record Prepared(List<Boxes> boxes, List<NDArray> probs, InstanceSegmentationNet seg, NDManager scope)
+            implements AutoCloseable {
+        /** Image {@code i}'s masks at {@code height x width}, its boxes already scaled to that size. */
+        public List<Rle> paste(int i, Boxes scaled, int height, int width) {
+            return seg.paste(probs.get(i), scaled, height, width);
+        }
+
+        @Override
+        public void close() {
+            if (scope != null) {
+                scope.close();
+            }
         }
     }
 

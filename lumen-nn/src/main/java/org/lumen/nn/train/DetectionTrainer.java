@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.detect.DetectionNet;
 import org.lumen.nn.detect.Detector;
+import org.lumen.nn.detect.InstanceSegmentationNet;
 import org.lumen.nn.detect.PreparedDetections;
 import org.lumen.nn.module.Module;
 
@@ -43,6 +44,8 @@ public final class DetectionTrainer {
             Checkpoints checkpoints, TrainState state) throws IOException {
         DetectionNet net = model.net();
         int s = train.imgsz();
+        // masks go through augmentation and into the loss only for a model that segments
+        boolean withMasks = train.hasMasks() && net instanceof InstanceSegmentationNet;
         Map<String, Double> sums = new LinkedHashMap<>();
         int[] seen = new int[1];
         return EpochLoop.run(new EpochLoop.Task() {
@@ -87,12 +90,17 @@ public final class DetectionTrainer {
                 }
                 float[] x = new float[count * 3 * s * s];
                 List<Boxes> targets = new ArrayList<>();
+                List<float[][]> masks = withMasks ? new ArrayList<>() : null;
                 for (int i = 0; i < count; i++) {
-                    DetectionAugment.Sample sample = sample(train, order[from + i], rnd);
+                    DetectionAugment.Sample sample = sample(train, order[from + i], rnd, withMasks);
                     System.arraycopy(sample.image(), 0, x, i * 3 * s * s, 3 * s * s);
                     targets.add(Boxes.truth(sample.boxes(), sample.labels()));
+                    if (masks != null) {
+                        masks.add(sample.masks());
+                    }
                 }
-                Map<String, Double> losses = DetectionTrainer.step(model.manager(), net, opt, x, count, s, targets, lr);
+                Map<String, Double> losses = DetectionTrainer.step(model.manager(), net, opt, x, count, s, targets,
+                        masks, lr);
                 losses.forEach((k, v) -> sums.merge(k, v * count, Double::sum));
                 seen[0] += count;
                 return losses.get("loss");
@@ -119,14 +127,14 @@ public final class DetectionTrainer {
         }, config, progress, log, checkpoints, state);
     }
 
-    private DetectionAugment.Sample sample(PreparedDetections data, int index, SplittableRandom rnd) {
+    private DetectionAugment.Sample sample(PreparedDetections data, int index, SplittableRandom rnd, boolean masks) {
         int s = data.imgsz();
-        DetectionAugment.Sample first = asSample(data, index);
+        DetectionAugment.Sample first = asSample(data, index, masks);
         if (augment.mosaic() > 0 && rnd.nextDouble() < augment.mosaic()) {
             List<DetectionAugment.Sample> four = new ArrayList<>();
             four.add(first);
             for (int k = 0; k < 3; k++) {
-                four.add(asSample(data, rnd.nextInt(data.size())));
+                four.add(asSample(data, rnd.nextInt(data.size()), masks));
             }
             first = DetectionAugment.mosaic(four, rnd);
         }
@@ -137,10 +145,11 @@ public final class DetectionTrainer {
         return out;
     }
 
-    private static DetectionAugment.Sample asSample(PreparedDetections data, int index) {
+    private static DetectionAugment.Sample asSample(PreparedDetections data, int index, boolean masks) {
         Boxes t = data.truth(index);
         int s = data.imgsz();
-        return new DetectionAugment.Sample(data.pixels(index), 3, s, s, t.xyxy(), t.labels());
+        return new DetectionAugment.Sample(data.pixels(index), 3, s, s, t.xyxy(), t.labels(),
+                masks ? data.maskPixels(index) : null);
     }
 
     /** Gradients are clipped to this global norm before each step, as Ultralytics does. */
@@ -150,15 +159,19 @@ public final class DetectionTrainer {
      * One step: zero gradients, the detector's losses, backward, gradients clipped to a global norm of
      * {@link #MAX_GRAD_NORM}, optimiser step; a batch whose loss or gradients are not finite is skipped (no
      * update), as a mixed-precision trainer skips an overflowing step. Returns the loss values.
+     *
+     * @param masks {@code null} for boxes only; else per image, per object, its mask, for an instance-segmentation
+     *     net's loss
      */
     static Map<String, Double> step(NDManager parent, DetectionNet net, Optimizer opt, float[] x, int count, int s,
-            List<Boxes> targets, double lr) {
+            List<Boxes> targets, List<float[][]> masks, double lr) {
         try (NDManager scope = parent.newSubManager()) {
             NDArray input = scope.create(x, new Shape(count, 3, s, s));
             opt.zeroGrad();
             Map<String, Double> values = new LinkedHashMap<>();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                Map<String, NDArray> losses = net.losses(input, targets);
+                Map<String, NDArray> losses = masks == null ? net.losses(input, targets)
+                        : ((InstanceSegmentationNet) net).losses(input, targets, masks);
                 NDArray loss = losses.get("loss");
                 losses.forEach((k, v) -> values.put(k, (double) v.getFloat()));
                 if (!Double.isFinite(values.get("loss"))) {

@@ -2,6 +2,7 @@ package org.lumen.nn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -98,5 +99,92 @@ class DetectionAugmentTest {
                 }
             }
         }
+    }
+
+    /** {@link #painted}, with each object's mask its own box painted (so the image is the union of the masks). */
+    private static DetectionAugment.Sample masked(int h, int w, double[] boxes) {
+        DetectionAugment.Sample s = painted(h, w, boxes);
+        float[][] masks = new float[s.count()][];
+        for (int i = 0; i < masks.length; i++) {
+            masks[i] = painted(h, w, java.util.Arrays.copyOfRange(boxes, 4 * i, 4 * i + 4)).image();
+        }
+        return new DetectionAugment.Sample(s.image(), 1, h, w, boxes, s.labels(), masks);
+    }
+
+    /** Each mask's set pixels span exactly its (integer) box, and together the masks are the painted image's set part. */
+    private static void assertMasksOnBoxes(DetectionAugment.Sample s) {
+        assertEquals(s.count(), s.masks().length);
+        float[] union = new float[s.height() * s.width()];
+        for (int i = 0; i < s.count(); i++) {
+            int x1 = Integer.MAX_VALUE;
+            int y1 = Integer.MAX_VALUE;
+            int x2 = -1;
+            int y2 = -1;
+            for (int p = 0; p < union.length; p++) {
+                if (s.masks()[i][p] != 0) {
+                    x1 = Math.min(x1, p % s.width());
+                    x2 = Math.max(x2, p % s.width());
+                    y1 = Math.min(y1, p / s.width());
+                    y2 = Math.max(y2, p / s.width());
+                    union[p] += s.masks()[i][p];
+                }
+            }
+            assertArrayEquals(java.util.Arrays.copyOfRange(s.boxes(), 4 * i, 4 * i + 4),
+                    new double[] {x1, y1, x2 + 1, y2 + 1}, 0, "mask " + i);
+        }
+        float[] set = new float[union.length];
+        for (int p = 0; p < set.length; p++) {
+            set[p] = s.image()[p] >= 0.5f ? 1 : 0; // the image itself is resampled bilinearly when scaled
+        }
+        assertArrayEquals(set, union);
+    }
+
+    @Test
+    void masksMoveWithTheirBoxes() {
+        DetectionAugment.Sample s = masked(16, 16, new double[] {1, 2, 5, 9, 10, 12, 15, 16});
+        assertMasksOnBoxes(DetectionAugment.flipHorizontal(s));
+        assertMasksOnBoxes(DetectionAugment.flipVertical(s));
+        DetectionAugment.Sample r = s;
+        for (int k = 1; k <= 3; k++) {
+            r = DetectionAugment.rotate90(r);
+            assertMasksOnBoxes(r);
+        }
+        // scale by 2 from the top-left: the first box [2,4,10,18] is clipped to [2,4,10,16], the second dropped;
+        // the mask is resampled as the image and cut at one half, so it is the image's set region
+        DetectionAugment.Sample z = DetectionAugment.scale(s, 2, 0, 0);
+        assertEquals(1, z.count());
+        assertArrayEquals(new double[] {2, 4, 10, 16}, z.boxes(), 1e-12);
+        assertMasksOnBoxes(z);
+        SplittableRandom rnd = new SplittableRandom(3);
+        int masks = 0;
+        for (int trial = 0; trial < 20; trial++) {
+            DetectionAugment.Sample m = DetectionAugment.mosaic(List.of(masked(16, 16, new double[] {0, 0, 4, 4}),
+                    masked(16, 16, new double[] {8, 8, 16, 16}), masked(16, 16, new double[] {4, 10, 7, 14}),
+                    masked(16, 16, new double[] {12, 0, 16, 3})), rnd);
+            // boxes cut by the window keep their masks' cut parts; slivers dropped take their masks along
+            for (int i = 0; i < m.count(); i++) {
+                assertEquals(m.boxes()[4 * i + 2] - m.boxes()[4 * i], bboxWidth(m.masks()[i], 16), 0, "mask " + i);
+            }
+            masks += m.count();
+            DetectionAugment.Sample plain = new DetectionAugment.Sample(m.image(), 1, 16, 16, m.boxes(), m.labels());
+            assertEquals(m.count(), plain.count());
+        }
+        assertTrue(masks >= 10, "the mosaics kept " + masks + " objects");
+        // a sample with masks and one without cannot share a mosaic
+        assertThrows(IllegalArgumentException.class, () -> DetectionAugment.mosaic(List.of(
+                masked(16, 16, new double[] {0, 0, 4, 4}), painted(16, 16, new double[] {0, 0, 4, 4}),
+                painted(16, 16, new double[] {0, 0, 4, 4}), painted(16, 16, new double[] {0, 0, 4, 4})), rnd));
+    }
+
+    private static double bboxWidth(float[] mask, int w) {
+        int x1 = Integer.MAX_VALUE;
+        int x2 = -1;
+        for (int p = 0; p < mask.length; p++) {
+            if (mask[p] != 0) {
+                x1 = Math.min(x1, p % w);
+                x2 = Math.max(x2, p % w);
+            }
+        }
+        return x2 + 1 - x1;
     }
 }
