@@ -22,11 +22,14 @@ import org.lumen.core.metrics.detection.DetectionMetrics;
  *
  * @param truth ground truth per image, original pixels
  * @param detections detections per image, original pixels, down to {@link #EVAL_CONF}
+ * @param maskCoco the mask statistics, or {@code null} (a detector, or a split without masks)
+ * @param masks with {@code maskCoco}, each detection's mask at its original image's size; else {@code null}
  * @param msPerImage preprocess (decode, convert, resize), inference (network and the detector's own
  *     post-processing: decoding and NMS), postprocess (mapping boxes back to the original image)
  */
 public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, List<Boxes> detections,
-        CocoEvaluation coco, CocoEvaluation maskCoco, DetectionMetrics metrics, double[] msPerImage) {
+        CocoEvaluation coco, CocoEvaluation maskCoco, List<List<Rle>> masks, DetectionMetrics metrics,
+        double[] msPerImage) {
     /** Detections kept for the COCO statistics (as low as Ultralytics' val uses). */
     public static final double EVAL_CONF = 0.001;
     /** Detections per image kept for the COCO statistics (COCO's largest maxDets). */
@@ -79,11 +82,11 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
                 IouType.SEGM) : null;
         DetectionMetrics metrics = DetectionMetrics.evaluate(truth, dets, names.size(), iou, conf, classAgnostic);
         double[] ms = {preprocessMs, n == 0 ? 0 : inferNs / 1e6 / n, n == 0 ? 0 : postNs / 1e6 / n};
-        return new DetectionEvaluation(names, truth, dets, coco, maskCoco, metrics, ms);
+        return new DetectionEvaluation(names, truth, dets, coco, maskCoco, masks ? maskDets : null, metrics, ms);
     }
 
     /** The ground-truth masks at the original sizes as a COCO dataset (ids as {@link #groundTruth}). */
-    static CocoDataset maskTruth(PreparedDetections data, List<String> names) {
+    public static CocoDataset maskTruth(PreparedDetections data, List<String> names) {
         CocoDataset boxes = groundTruth(List.of(), data, names);
         List<CocoDataset.Image> images = new ArrayList<>();
         List<CocoDataset.Annotation> anns = new ArrayList<>();
@@ -108,7 +111,7 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
     }
 
     /** Detections with their masks as COCO segmentation results (ids as {@link #results}). */
-    static CocoDetections maskResults(List<Boxes> dets, List<List<Rle>> masks) {
+    public static CocoDetections maskResults(List<Boxes> dets, List<List<Rle>> masks) {
         int total = dets.stream().mapToInt(Boxes::size).sum();
         long[] imageIds = new long[total];
         long[] cats = new long[total];

@@ -36,6 +36,10 @@ public final class DetectionReport {
             Json.write(dir.resolve("metrics.json"), metrics(e));
             DetectionEvaluation.groundTruth(e.truth(), data, e.classNames()).write(dir.resolve("ground_truth.json"));
             Json.write(dir.resolve("detections.json"), results(e.detections()));
+            if (e.masks() != null) {
+                DetectionEvaluation.maskTruth(data, e.classNames()).write(dir.resolve("mask_ground_truth.json"));
+                Json.write(dir.resolve("mask_detections.json"), maskResults(e.detections(), e.masks()));
+            }
             plots(dir, e);
         });
     }
@@ -78,8 +82,10 @@ public final class DetectionReport {
             double[] mAp = mc.categoryAp();
             double[] mAp50 = mc.categoryAp(0);
             for (int k = 0; k < e.classNames().size(); k++) {
-                perMask.put(e.classNames().get(k), Map.of("ap50", finiteOrNaN(mAp50[k]), "ap50_95",
-                        finiteOrNaN(mAp[k])));
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("ap50", finite(mAp50[k]));
+                c.put("ap50_95", finite(mAp[k]));
+                perMask.put(e.classNames().get(k), c);
             }
             mask.put("per_class", perMask);
             o.put("mask", mask);
@@ -90,11 +96,6 @@ public final class DetectionReport {
         o.put("images", e.truth().size());
         o.put("instances", e.truth().stream().mapToInt(Boxes::size).sum());
         return o;
-    }
-
-    /** pycocotools' -1 (no ground truth) as NaN, which the JSON writer writes as null. */
-    private static double finiteOrNaN(double v) {
-        return v < 0 ? Double.NaN : v;
     }
 
     /** NaN (no ground truth, or pycocotools' -1) as JSON null. */
@@ -112,6 +113,31 @@ public final class DetectionReport {
                 d.put("image_id", i + 1);
                 d.put("category_id", b.labels()[k] + 1);
                 d.put("bbox", new double[] {c[4 * k], c[4 * k + 1], c[4 * k + 2] - c[4 * k], c[4 * k + 3] - c[4 * k + 1]});
+                d.put("score", b.scores()[k]);
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Mask detections as COCO results: {@code segmentation} as compressed RLE and no {@code bbox}, so that
+     * pycocotools' {@code loadRes} takes each area and box from the mask (with a {@code bbox} it would take the
+     * box's area).
+     */
+    static List<Map<String, Object>> maskResults(List<Boxes> dets, List<List<org.lumen.core.geometry.Rle>> masks) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < dets.size(); i++) {
+            Boxes b = dets.get(i);
+            for (int k = 0; k < b.size(); k++) {
+                org.lumen.core.geometry.Rle r = masks.get(i).get(k);
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("image_id", i + 1);
+                d.put("category_id", b.labels()[k] + 1);
+                Map<String, Object> seg = new LinkedHashMap<>();
+                seg.put("size", new int[] {r.height(), r.width()});
+                seg.put("counts", r.toCompressedString());
+                d.put("segmentation", seg);
                 d.put("score", b.scores()[k]);
                 out.add(d);
             }
