@@ -199,7 +199,7 @@ final class DetectCli {
             System.out.flush();
             if (saveDir != null) {
                 String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-                ImageOps.writePng(BoxOverlay.render(image, boxes, null, names),
+                ImageOps.writePng(BoxOverlay.render(image, boxes, null, names, found == null ? null : found.masks()),
                         saveDir.resolve(stem + ".detections.png"));
             }
         }

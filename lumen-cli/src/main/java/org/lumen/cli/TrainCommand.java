@@ -36,13 +36,18 @@ import picocli.CommandLine.Option;
             "  lumen train --task classify --data cxr --arch resnet18 --folds 5 --out runs/tb-cv",
             "  lumen train ... --out runs/tb --resume      (continue runs/tb/last with the same options)",
             "  lumen train --task detect --data survey/detect --arch yolov8n --imgsz 128 --epochs 30 --out runs/det",
+            "  lumen train --task detect --data survey/segment --arch yolov8n-seg --imgsz 128 --epochs 30 --out runs/yseg",
             "  lumen train --task segment --data survey/segment --arch unet-w16-d4 --imgsz 64 --epochs 15 --out runs/seg",
             "  lumen train --task segment --data cxr-lungs --arch unet-resnet18 --weights resnet18.safetensors \\",
             "      --channels 1 --loss ce+dice --out runs/lungs",
             "",
             "For --task detect, --data is a data.yaml (YOLO labels), a folder holding one, or a folder with",
             "annotations/instances_{train,val}.json and images/{train,val}/ (COCO); --monitor defaults to map50",
-            "(also map50_95, completeness, purity, f1)."})
+            "(also map50_95, completeness, purity, f1). A model that segments (yolov8n-seg, yolov8s-seg, ...) trains",
+            "on each object's mask: --data is then an instance dataset (COCO with polygon or RLE segmentations,",
+            "YOLO segmentation labels with a data.yaml, or a class-mask folder; `lumen synth galaxies` writes one in",
+            "DIR/segment), boxes are the masks' bounding boxes, augmentations move the masks with the images, and",
+            "validation adds mask_map50 and mask_map50_95."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", defaultValue = "classify", description = "classify, detect or segment (default: ${DEFAULT-VALUE}).")
     String task;

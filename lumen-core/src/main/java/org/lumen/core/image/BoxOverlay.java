@@ -9,11 +9,12 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
+import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
 
 /**
  * Boxes drawn over their image, for people: one colour per class, a label {@code class 0.87} above each
- * detection, ground truth (if given) in thin white. Small images are drawn enlarged (to at least 256 pixels on
+ * detection, its mask (if given) tinted in the same colour, ground truth (if given) in thin white. Small images are drawn enlarged (to at least 256 pixels on
  * the short side) so that labels stay legible.
  */
 public final class BoxOverlay {
@@ -28,7 +29,22 @@ public final class BoxOverlay {
      * @param truth ground truth in the image's pixels, or null
      */
     public static BufferedImage render(Image image, Boxes detections, Boxes truth, List<String> classNames) {
+        return render(image, detections, truth, classNames, null);
+    }
+
+    /**
+     * {@link #render(Image, Boxes, Boxes, List)} with each detection's mask tinted in its class colour.
+     *
+     * @param masks per detection its mask at the image's size, or null for none
+     */
+    public static BufferedImage render(Image image, Boxes detections, Boxes truth, List<String> classNames,
+            List<Rle> masks) {
         BufferedImage base = ImageOps.toRgb8(image);
+        if (masks != null) {
+            for (int i = 0; i < masks.size(); i++) {
+                tint(base, masks.get(i), PALETTE[detections.labels()[i] % PALETTE.length]);
+            }
+        }
         double scale = Math.max(1, Math.ceil(256.0 / Math.min(image.width(), image.height())));
         int w = (int) (image.width() * scale);
         int h = (int) (image.height() * scale);
@@ -67,6 +83,25 @@ public final class BoxOverlay {
             g.dispose();
         }
         return out;
+    }
+
+    /** Blends {@code c} at 45% into the pixels of {@code mask}. */
+    private static void tint(BufferedImage img, Rle mask, Color c) {
+        if (mask.height() != img.getHeight() || mask.width() != img.getWidth()) {
+            throw new IllegalArgumentException("mask " + mask.width() + "x" + mask.height() + " on a "
+                    + img.getWidth() + "x" + img.getHeight() + " image");
+        }
+        byte[] m = mask.decode();
+        int w = img.getWidth();
+        for (int p = 0; p < m.length; p++) {
+            if (m[p] != 0) {
+                int rgb = img.getRGB(p % w, p / w);
+                int r = (int) Math.round(0.55 * ((rgb >> 16) & 255) + 0.45 * c.getRed());
+                int g = (int) Math.round(0.55 * ((rgb >> 8) & 255) + 0.45 * c.getGreen());
+                int b = (int) Math.round(0.55 * (rgb & 255) + 0.45 * c.getBlue());
+                img.setRGB(p % w, p / w, (r << 16) | (g << 8) | b);
+            }
+        }
     }
 
     private static void rect(Graphics2D g, double[] b, int i, double scale) {
