@@ -107,5 +107,17 @@ class InstanceWorkflowTest {
         Cli.assertBadInput(Cli.run("compare", "--data", data, "--out", out, dir.resolve("nothing")),
                 dir.resolve("nothing").toString());
         assertFalse(Files.exists(out.resolve("compare.csv")));
+        // an image whose size is not the one its annotations (and masks) were made for
+        Path copy = dir.resolve("resized");
+        BadInputTest.copyTree(data, copy);
+        Path image;
+        try (var files = Files.list(copy.resolve("images/test"))) {
+            image = files.sorted().findFirst().orElseThrow();
+        }
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_3BYTE_BGR),
+                "png", image.toFile());
+        Cli.assertBadInput(Cli.run("val", "--model", run.resolve("best"), "--data", copy, "--split", "test", "--out",
+                out), image.toString(), "is 32x32 but its annotations say 64x64");
+        assertFalse(Files.exists(out));
     }
 }
