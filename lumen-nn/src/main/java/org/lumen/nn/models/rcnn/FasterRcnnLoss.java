@@ -276,8 +276,8 @@ final class FasterRcnnLoss {
 
     /**
      * torchvision's {@code box_iou} in its float32 arithmetic, step by step (areas, intersection, union as
-     * {@code area_a + area_b - inter}): the low-quality matches keep every box whose IoU equals a ground-truth
-     * box's best exactly, and IoUs equal in float32 but not in double are common with small anchors.
+     * {@code area_a + area_b - inter}), so that the thresholds and the exact ties the low-quality matches keep
+     * fall as in torchvision.
      */
     private static double iou(float[] a, int i, float[] b, int j) {
         float ax1 = a[4 * i], ay1 = a[4 * i + 1], ax2 = a[4 * i + 2], ay2 = a[4 * i + 3];
