@@ -183,4 +183,20 @@ class MaskRcnnTest {
             assertEquals(sum, mixed.get("loss").getFloat(), 1e-5 * sum);
         }
     }
+
+    /**
+     * The transform's resized size as torch computes it: {@code floor(in * scale)} in double with the float32
+     * scale, here min(128 / 100, 160 / 120) = 1.28f = 1.27999997..., so 100 rows give 127 (float arithmetic would
+     * round 127.9999971 up to 128) and 120 columns 153.
+     */
+    @Test
+    void transformSizesFollowTorch() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FasterRcnn net = new FasterRcnn("resnet18", 3, ANCHORS).withSizes(128, 160);
+            FasterRcnn.Batch b = net.transform(List.of(m.zeros(new Shape(3, 100, 120))));
+            assertEquals(127, b.sizes()[0][0]);
+            assertEquals(153, b.sizes()[0][1]);
+            assertEquals(new Shape(1, 3, 128, 160), b.images().getShape());
+        }
+    }
 }
