@@ -196,9 +196,9 @@ public class FasterRcnn extends Module {
             int h = (int) im.getShape().get(1);
             int w = (int) im.getShape().get(2);
             double scale = Math.min((double) minSize / Math.min(h, w), (double) maxSize / Math.max(h, w));
-            // torch: scale_factor with recompute_scale_factor=True -> output size floor(in * scale)
-            int oh = (int) Math.floor(h * (float) scale);
-            int ow = (int) Math.floor(w * (float) scale);
+            // torch: scale_factor (float32's value) with recompute_scale_factor=True -> floor(in * scale) in double
+            int oh = (int) Math.floor(h * (double) (float) scale);
+            int ow = (int) Math.floor(w * (double) (float) scale);
             if (oh != h || ow != w) {
                 im = Functional.resizeBilinear(im.expandDims(0), oh, ow).squeeze(0);
             }

@@ -60,6 +60,20 @@ final class FasterRcnnLoss {
      * those images' pixels, labels 1-based (0 is the background).
      */
     static Map<String, NDArray> losses(FasterRcnn net, List<NDArray> images, List<Boxes> targets, Sampling sampling) {
+        return sampled(net, images, targets, sampling).losses();
+    }
+
+    /**
+     * What a further head on the box head's sample needs (Mask R-CNN's mask loss): the transformed batch, its
+     * features, and per image the sampled foreground proposals (flat xyxy in the transformed image's pixels,
+     * ground-truth boxes among them) with the index of the ground-truth box each is matched to; and the four
+     * losses with their sum, as {@link #losses}.
+     */
+    record Sampled(FasterRcnn.Batch batch, List<NDArray> feats, List<float[]> positives, List<int[]> matched,
+            Map<String, NDArray> losses) {}
+
+    /** {@link #losses}, keeping what {@link Sampled} holds. */
+    static Sampled sampled(FasterRcnn net, List<NDArray> images, List<Boxes> targets, Sampling sampling) {
         NDManager m = images.get(0).getManager();
         FasterRcnn.Batch batch = net.transform(images);
         List<float[]> gts = new ArrayList<>();
@@ -72,22 +86,27 @@ final class FasterRcnnLoss {
         Map<String, NDArray> out = new LinkedHashMap<>();
         rpnLosses(m, rpn, gts, sampling.rpnBatch(), rnd, out);
         List<NDArray> proposals = net.filter(batch, rpn, sampling.proposals(), sampling.proposals());
-        boxLosses(net, batch, feats, proposals, targets, gts, sampling.boxBatch(), rnd, out);
+        List<float[]> positives = new ArrayList<>();
+        List<int[]> matched = new ArrayList<>();
+        boxLosses(net, batch, feats, proposals, targets, gts, sampling.boxBatch(), rnd, out, positives, matched);
         NDArray sum = out.get("loss_classifier").add(out.get("loss_box_reg")).add(out.get("loss_objectness"))
                 .add(out.get("loss_rpn_box_reg"));
         Map<String, NDArray> all = new LinkedHashMap<>();
         all.put("loss", sum);
         all.putAll(out);
-        return all;
+        return new Sampled(batch, feats, positives, matched, all);
     }
 
-    /** Ground-truth boxes in the transformed image's pixels (the transform may resize), flat xyxy. */
+    /**
+     * Ground-truth boxes in the transformed image's pixels (the transform may resize), flat xyxy, in
+     * {@code resize_boxes}' float32 arithmetic (ratio new size / old size, then the product).
+     */
     private static float[] scaled(Boxes t, NDArray image, int[] size) {
-        double fy = size[0] / (double) image.getShape().get(1);
-        double fx = size[1] / (double) image.getShape().get(2);
+        float fy = (float) size[0] / (float) image.getShape().get(1);
+        float fx = (float) size[1] / (float) image.getShape().get(2);
         float[] b = new float[t.xyxy().length];
         for (int j = 0; j < b.length; j++) {
-            b[j] = (float) (t.xyxy()[j] * (j % 2 == 0 ? fx : fy));
+            b[j] = (float) t.xyxy()[j] * (j % 2 == 0 ? fx : fy);
         }
         return b;
     }
@@ -145,7 +164,7 @@ final class FasterRcnnLoss {
 
     private static void boxLosses(FasterRcnn net, FasterRcnn.Batch batch, List<NDArray> feats,
             List<NDArray> proposals, List<Boxes> targets, List<float[]> gts, int perImage, SplittableRandom rnd,
-            Map<String, NDArray> out) {
+            Map<String, NDArray> out, List<float[]> positives, List<int[]> matched) {
         NDManager m = batch.images().getManager();
         List<NDArray> chosen = new ArrayList<>();
         List<Integer> classes = new ArrayList<>();
@@ -164,8 +183,10 @@ final class FasterRcnnLoss {
             int[][] pick = sample(match, perImage, BOX_POSITIVE_FRACTION, rnd);
             int count = pick[0].length + pick[1].length;
             float[] sel = new float[4 * count];
+            int[] matchedHere = new int[pick[0].length];
             int k = 0;
             for (int p : pick[0]) {
+                matchedHere[k] = match[p];
                 System.arraycopy(all, 4 * p, sel, 4 * k++, 4);
                 int label = targets.get(i).labels()[match[p]];
                 classes.add(label);
@@ -180,6 +201,8 @@ final class FasterRcnnLoss {
                 row++;
             }
             chosen.add(m.create(sel, new Shape(count, 4)));
+            positives.add(java.util.Arrays.copyOf(sel, 4 * pick[0].length));
+            matched.add(matchedHere);
         }
         NDArray[] head = net.boxHead(batch, feats, chosen);
         NDArray logits = head[0];
@@ -251,13 +274,18 @@ final class FasterRcnnLoss {
         return match;
     }
 
+    /**
+     * torchvision's {@code box_iou} in its float32 arithmetic, step by step (areas, intersection, union as
+     * {@code area_a + area_b - inter}), so that the thresholds and the exact ties the low-quality matches keep
+     * fall as in torchvision.
+     */
     private static double iou(float[] a, int i, float[] b, int j) {
-        double ax1 = a[4 * i], ay1 = a[4 * i + 1], ax2 = a[4 * i + 2], ay2 = a[4 * i + 3];
-        double bx1 = b[4 * j], by1 = b[4 * j + 1], bx2 = b[4 * j + 2], by2 = b[4 * j + 3];
-        double w = Math.max(0, Math.min(ax2, bx2) - Math.max(ax1, bx1));
-        double h = Math.max(0, Math.min(ay2, by2) - Math.max(ay1, by1));
-        double inter = w * h;
-        double union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
+        float ax1 = a[4 * i], ay1 = a[4 * i + 1], ax2 = a[4 * i + 2], ay2 = a[4 * i + 3];
+        float bx1 = b[4 * j], by1 = b[4 * j + 1], bx2 = b[4 * j + 2], by2 = b[4 * j + 3];
+        float w = Math.max(0f, Math.min(ax2, bx2) - Math.max(ax1, bx1));
+        float h = Math.max(0f, Math.min(ay2, by2) - Math.max(ay1, by1));
+        float inter = w * h;
+        float union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
         return union <= 0 ? 0 : inter / union;
     }
 
@@ -293,7 +321,7 @@ final class FasterRcnnLoss {
     }
 
     /** Mean of {@code max(x, 0) - x y + log(1 + exp(-|x|))}: {@code F.binary_cross_entropy_with_logits}. */
-    private static NDArray binaryCrossEntropy(NDArray x, NDArray y) {
+    static NDArray binaryCrossEntropy(NDArray x, NDArray y) {
         return Scalars.maximum(x, 0).sub(x.mul(y)).add(x.abs().neg().exp().add(1).log()).mean();
     }
 

@@ -75,18 +75,25 @@ public class FasterRcnnNet implements DetectionNet {
 
     @Override
     public Map<String, NDArray> losses(NDArray images, List<Boxes> targets) {
-        int n = (int) images.getShape().get(0);
-        List<NDArray> list = new ArrayList<>();
-        List<Boxes> oneBased = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            list.add(images.get(i));
-            int[] labels = targets.get(i).labels().clone();
+        return FasterRcnnLoss.losses(net, split(images), oneBased(targets), sampling);
+    }
+
+    /** The proposal sample sizes the losses use. */
+    FasterRcnnLoss.Sampling sampling() {
+        return sampling;
+    }
+
+    /** Targets with torchvision's labels: Lumen's 0-based labels plus one (0 is the background). */
+    static List<Boxes> oneBased(List<Boxes> targets) {
+        List<Boxes> out = new ArrayList<>();
+        for (Boxes t : targets) {
+            int[] labels = t.labels().clone();
             for (int j = 0; j < labels.length; j++) {
                 labels[j]++;
             }
-            oneBased.add(Boxes.truth(targets.get(i).xyxy(), labels));
+            out.add(Boxes.truth(t.xyxy(), labels));
         }
-        return FasterRcnnLoss.losses(net, list, oneBased, sampling);
+        return out;
     }
 
     @Override

@@ -30,7 +30,7 @@ import org.lumen.nn.ops.Functional;
  * image's size, where it is cut at 0.5 (a pixel is in the instance when its probability exceeds 0.5, as
  * torchvision's COCO evaluation does).
  *
- * <p>Inference only; training (the mask loss on sampled positive proposals) is not implemented.
+ * <p>Training: {@link MaskRcnnLoss} adds torchvision's {@code loss_mask} to {@link FasterRcnnLoss}'s four losses.
  */
 public final class MaskRcnn extends FasterRcnn {
     /** The side of the predicted mask maps. */
@@ -112,7 +112,7 @@ public final class MaskRcnn extends FasterRcnn {
             }
             return out;
         }
-        NDArray x = maskHeads(boxes, pass);
+        NDArray x = maskHeads(pass.batch(), pass.feats(), boxes);
         long[] pick = new long[total];
         int k = 0;
         for (Boxes b : pass.dets()) {
@@ -131,9 +131,12 @@ public final class MaskRcnn extends FasterRcnn {
         return out;
     }
 
-    /** mask_roi_pool, mask_head and mask_predictor: logits {@code [K, classes, 28, 28]}. */
-    private NDArray maskHeads(List<NDArray> boxes, Pass pass) {
-        NDArray x = pool(pass.batch(), pass.feats(), boxes, 14);
+    /**
+     * mask_roi_pool, mask_head and mask_predictor on boxes per image (transformed-image pixels): logits
+     * {@code [K, classes, 28, 28]}.
+     */
+    NDArray maskHeads(Batch batch, List<NDArray> feats, List<NDArray> boxes) {
+        NDArray x = pool(batch, feats, boxes, 14);
         for (int i = 0; i < maskHead.size(); i++) {
             x = Functional.relu(maskHead.get(i).apply(x));
         }

@@ -8,11 +8,12 @@ import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.detect.InstanceSegmentationNet;
 
 /**
- * {@link MaskRcnn} as a Lumen detector with masks, for inference: {@link FasterRcnnNet}'s detections (labels
- * 0-based, the transform's sizes set to the model's input size) and each one's 28x28 mask probabilities, which
- * {@link #paste} puts into an image of any size as torchvision's {@code paste_masks_in_image} does. The mask head
- * runs on the detections that pass {@code conf} and {@code maxDet} only (each detection's mask depends on its own
- * box alone). Training is not implemented.
+ * {@link MaskRcnn} as a Lumen detector with masks: {@link FasterRcnnNet}'s detections (labels 0-based, the
+ * transform's sizes set to the model's input size) and each one's 28x28 mask probabilities, which {@link #paste}
+ * puts into an image of any size as torchvision's {@code paste_masks_in_image} does. The mask head runs on the
+ * detections that pass {@code conf} and {@code maxDet} only (each detection's mask depends on its own box alone).
+ * Training takes each object's mask ({@link #losses(NDArray, List, List)}): torchvision's five losses
+ * ({@link MaskRcnnLoss}) with {@link FasterRcnnNet}'s sampling and frozen layers; the box-only loss is refused.
  */
 public final class MaskRcnnNet extends FasterRcnnNet implements InstanceSegmentationNet {
     public MaskRcnnNet(String arch, String body, int numClasses, int imgsz) {
@@ -21,13 +22,17 @@ public final class MaskRcnnNet extends FasterRcnnNet implements InstanceSegmenta
 
     @Override
     public java.util.Map<String, NDArray> losses(NDArray images, List<Boxes> targets) {
-        throw new org.lumen.core.LumenException("--arch", "training " + arch() + " is not available yet (its mask"
-                + " loss is not written); inference with torchvision's weights is, and fasterrcnn_* trains");
+        throw new org.lumen.core.LumenException("--arch", arch() + " trains on instance masks: its loss needs each"
+                + " object's mask (a dataset with polygons or RLE segmentations), not boxes alone");
     }
 
+    /**
+     * {@code loss} (the sum), {@code loss_classifier}, {@code loss_box_reg}, {@code loss_objectness},
+     * {@code loss_rpn_box_reg} and {@code loss_mask}, as torchvision's Mask R-CNN in training mode.
+     */
     @Override
     public java.util.Map<String, NDArray> losses(NDArray images, List<Boxes> targets, List<float[][]> masks) {
-        return losses(images, targets);
+        return MaskRcnnLoss.losses((MaskRcnn) module(), split(images), oneBased(targets), masks, sampling());
     }
 
     @Override

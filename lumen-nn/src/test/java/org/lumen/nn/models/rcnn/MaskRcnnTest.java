@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +21,7 @@ import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.weights.Weights;
 
-/** Mask R-CNN's layout, weight faults and mask pasting, without torchvision. */
+/** Mask R-CNN's layout, weight faults, mask pasting and its losses' edge cases, without torchvision. */
 class MaskRcnnTest {
     private static final int[] ANCHORS = {8, 16, 32, 64, 128};
 
@@ -112,6 +115,88 @@ class MaskRcnnTest {
             for (int label : some.get(0).boxes().labels()) {
                 assertTrue(label == 0 || label == 1, "label " + label);
             }
+        }
+    }
+
+    /**
+     * The losses need masks: the box-only entry refuses, naming the option; masks that do not fit the targets are a
+     * caller's fault. Without any object the mask loss is 0 and still reaches every mask parameter (a zero
+     * gradient, as torchvision's {@code mask_logits.sum() * 0}); an image without objects beside one with an
+     * object leaves a positive, finite mask loss.
+     */
+    @Test
+    void lossesNeedMasksAndHandleImagesWithoutObjects() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MaskRcnnNet net = new MaskRcnnNet("maskrcnn_resnet18_fpn", "resnet18", 2, 64);
+            net.module().initialize(m, 0);
+            net.module().train(true);
+            NDArray images = m.randomUniform(0, 1, new Shape(2, 3, 64, 64));
+            Boxes one = Boxes.truth(new double[] {8, 10, 40, 44}, new int[] {1});
+            Boxes none = Boxes.truth(new double[0], new int[0]);
+            LumenException e = assertThrows(LumenException.class, () -> net.losses(images, List.of(one, none)));
+            assertEquals("--arch", e.source());
+            assertTrue(e.getMessage().contains("mask"), e.getMessage());
+            float[] disc = new float[64 * 64];
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    disc[y * 64 + x] = Math.hypot(x + 0.5 - 24, y + 0.5 - 27) <= 15 ? 1 : 0;
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> net.losses(images, List.of(one, none),
+                    List.of(new float[0][], new float[0][])), "one mask missing");
+            assertThrows(IllegalArgumentException.class, () -> net.losses(images, List.of(one, none),
+                    List.of(new float[][] {new float[32 * 32]}, new float[0][])), "mask of the wrong size");
+
+            List<Map.Entry<String, org.lumen.nn.module.Parameter>> params = net.module().trainableParameters();
+            for (Map.Entry<String, org.lumen.nn.module.Parameter> p : params) {
+                p.getValue().value().setRequiresGradient(true);
+            }
+            Map<String, NDArray> empty;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                empty = net.losses(images, List.of(none, none), List.of(new float[0][], new float[0][]));
+                gc.backward(empty.get("loss"));
+            }
+            List<String> keys = new ArrayList<>(List.of("loss"));
+            keys.addAll(net.lossParts());
+            assertEquals(new java.util.HashSet<>(keys), empty.keySet());
+            assertEquals(0f, empty.get("loss_mask").getFloat(), 0f);
+            assertEquals(0f, empty.get("loss_box_reg").getFloat(), 0f);
+            assertTrue(empty.get("loss_classifier").getFloat() > 0);
+            int maskParams = 0;
+            for (Map.Entry<String, org.lumen.nn.module.Parameter> p : params) {
+                if (p.getKey().startsWith("roi_heads.mask_")) {
+                    NDArray g = p.getValue().value().getGradient();
+                    assertEquals(0f, g.abs().max().getFloat(), 0f, p.getKey());
+                    maskParams++;
+                }
+            }
+            assertEquals(12, maskParams);
+
+            Map<String, NDArray> mixed = net.losses(images, List.of(one, none), List.of(new float[][] {disc},
+                    new float[0][]));
+            float mask = mixed.get("loss_mask").getFloat();
+            assertTrue(Float.isFinite(mask) && mask > 0.1, "loss_mask " + mask);
+            double sum = 0;
+            for (String k : net.lossParts()) {
+                sum += mixed.get(k).getFloat();
+            }
+            assertEquals(sum, mixed.get("loss").getFloat(), 1e-5 * sum);
+        }
+    }
+
+    /**
+     * The transform's resized size as torch computes it: {@code floor(in * scale)} in double with the float32
+     * scale, here min(128 / 100, 160 / 120) = 1.28f = 1.27999997..., so 100 rows give 127 (float arithmetic would
+     * round 127.9999971 up to 128) and 120 columns 153.
+     */
+    @Test
+    void transformSizesFollowTorch() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FasterRcnn net = new FasterRcnn("resnet18", 3, ANCHORS).withSizes(128, 160);
+            FasterRcnn.Batch b = net.transform(List.of(m.zeros(new Shape(3, 100, 120))));
+            assertEquals(127, b.sizes()[0][0]);
+            assertEquals(153, b.sizes()[0][1]);
+            assertEquals(new Shape(1, 3, 128, 160), b.images().getShape());
         }
     }
 }
