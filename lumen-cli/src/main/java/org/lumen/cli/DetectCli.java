@@ -52,10 +52,6 @@ final class DetectCli {
     static void train(Path data, String arch, Path weights, int imgsz, TrainConfig config, String augment,
             boolean fix, ObjectNode provenance, Path out, boolean resume) throws IOException {
         checkArch(arch);
-        if (arch.startsWith("maskrcnn")) {
-            throw new LumenException("--arch", "training " + arch + " is not available yet (its mask loss is not"
-                    + " written); inference with torchvision's weights is, and fasterrcnn_* trains");
-        }
         List<String> fixes = new ArrayList<>();
         DetectionTraining training = new DetectionTraining(arch, imgsz, weights, config, augment(augment), 0.5, 0.25,
                 provenance);
