@@ -146,6 +146,13 @@ public class FasterRcnn extends Module {
         return this;
     }
 
+    /** {@code rpn_pre_nms_top_n_test} (per level) and {@code rpn_post_nms_top_n_test}. */
+    public FasterRcnn withTestProposals(int preNms, int postNms) {
+        this.rpnPreNms = preNms;
+        this.rpnPostNms = postNms;
+        return this;
+    }
+
     /** {@code box_score_thresh} and {@code box_detections_per_img}. */
     public FasterRcnn withDetections(double scoreThresh, int perImage) {
         this.boxScoreThresh = scoreThresh;

@@ -16,7 +16,8 @@ import org.lumen.nn.module.Module;
  * without the background (torchvision's label minus one), the transform's sizes set to the model's input size,
  * training with torchvision's losses ({@link FasterRcnnLoss}) and its {@code trainable_backbone_layers=3} (ResNet:
  * conv1 and layer1 frozen; MobileNetV2: features 0-6; batch norms frozen throughout); the CPU-sized variants
- * (resnet18/34, mobilenet_v2) sample fewer proposals per image ({@link FasterRcnnLoss.Sampling#SMALL}).
+ * (resnet18/34, mobilenet_v2) sample fewer proposals per image, in training and evaluation
+ * ({@link FasterRcnnLoss.Sampling#SMALL}).
  */
 public class FasterRcnnNet implements DetectionNet {
     private final String arch;
@@ -42,6 +43,7 @@ public class FasterRcnnNet implements DetectionNet {
         this.net = net;
         this.sampling = body.equals("resnet50") || body.equals("resnet101") ? FasterRcnnLoss.Sampling.TORCHVISION
                 : FasterRcnnLoss.Sampling.SMALL;
+        net.withTestProposals(sampling.testProposals(), sampling.testProposals());
         net.trainableLayers(3);
     }
 

@@ -73,11 +73,11 @@ public final class YoloSegNet implements InstanceSegmentationNet {
         return det.transfer(weights, manager);
     }
 
-    /** Training needs each object's mask, which {@code train --task detect} does not yet read: refused. */
+    /** Training needs each object's mask ({@link #losses(NDArray, List, List)}): the box-only loss is refused. */
     @Override
     public Map<String, NDArray> losses(NDArray images, List<Boxes> targets) {
-        throw new LumenException("--arch", "training " + arch() + " needs instance masks, which train --task detect"
-                + " does not read yet; predict with imported weights works, and yolov8n/s/m train on boxes");
+        throw new LumenException("--arch", arch() + " trains on each object's mask; its box-only loss is not"
+                + " defined (yolov8n/s/m train on boxes)");
     }
 
     /**

@@ -93,7 +93,7 @@ class FasterRcnnMobileNetLossParityTest {
             Map<String, NDArray> losses;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 losses = FasterRcnnLoss.losses(net, List.of(x), List.of(Boxes.truth(b, new int[] {1, 2, 1})),
-                        new FasterRcnnLoss.Sampling(100000, 2000, 100000));
+                        new FasterRcnnLoss.Sampling(100000, 2000, 100000, 1000));
                 gc.backward(losses.get("loss"));
             }
             for (String k : List.of("loss_objectness", "loss_rpn_box_reg", "loss_classifier", "loss_box_reg")) {

@@ -129,7 +129,7 @@ class MaskRcnnLossParityTest {
             Map<String, NDArray> losses;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 losses = MaskRcnnLoss.losses(net, images, targets, masks,
-                        new FasterRcnnLoss.Sampling(100000, 300, 100000));
+                        new FasterRcnnLoss.Sampling(100000, 300, 100000, 1000));
                 gc.backward(losses.get("loss"));
             }
             assertEquals(List.of("loss", "loss_objectness", "loss_rpn_box_reg", "loss_classifier", "loss_box_reg",
