@@ -25,14 +25,19 @@ fi
   echo "error: $PYTHON has no torch/torchvision (Debian: apt-get install python3-torch python3-torchvision)" >&2; exit 2; }
 
 mkdir -p "$OUT"
-JAVA=(java -XX:+UseParallelGC -Dai.djl.offline=true -cp "$HERE/target/lumen-benchmarks.jar:$HERE/target/lib/*"
-      org.lumen.benchmarks.SideBySide)
+# the JVM as the lumen launcher runs it: its direct-memory cap and its malloc settings (see ../lumen); TORCH_MALLOC=1
+# gives the PyTorch side the same malloc settings, to see how much of a difference is the allocator's
+MALLOC=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=268435456)
+JAVA=(env "${MALLOC[@]}" java -XX:+UseParallelGC -XX:MaxDirectMemorySize=1g -Dai.djl.offline=true
+      -cp "$HERE/target/lumen-benchmarks.jar:$HERE/target/lib/*" org.lumen.benchmarks.SideBySide)
+TORCH=("$PYTHON")
+if [ -n "${TORCH_MALLOC:-}" ]; then TORCH=(env "${MALLOC[@]}" "$PYTHON"); fi
 for mode in $MODES; do
   : >"$OUT/$mode.jsonl"
   for r in $(seq 1 "$ROUNDS"); do
     echo "$mode: round $r/$ROUNDS (lumen, pytorch)" >&2
     "${JAVA[@]}" "$mode" --threads "$THREADS" >>"$OUT/$mode.jsonl"
-    "$PYTHON" "$HERE/torch_side.py" "$mode" --threads "$THREADS" >>"$OUT/$mode.jsonl"
+    "${TORCH[@]}" "$HERE/torch_side.py" "$mode" --threads "$THREADS" >>"$OUT/$mode.jsonl"
   done
 done
 "$PYTHON" "$HERE/summarize.py" "$OUT" $MODES

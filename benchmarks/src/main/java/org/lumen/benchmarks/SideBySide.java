@@ -49,7 +49,7 @@ public final class SideBySide {
         }
         String mode = args[0];
         Map<String, String> o = new HashMap<>(Map.of("--arch", "resnet18", "--imgsz", "224", "--batch",
-                mode.equals("infer") ? "8" : "16", "--threads", "2", "--warmup", mode.equals("fasterrcnn") ? "1" : "3", "--iters",
+                mode.equals("infer") ? "8" : "16", "--threads", "2", "--warmup", mode.equals("fasterrcnn") ? "2" : "3", "--iters",
                 mode.equals("fasterrcnn") ? "5" : mode.equals("train") ? "10" : "15", "--layer", "layer4"));
         for (int i = 1; i + 1 < args.length; i += 2) {
             if (!o.containsKey(args[i])) {

