@@ -114,7 +114,7 @@ final class CompareCommand implements Callable<Integer> {
             json.put("conf", conf);
             json.put("iou", iou);
             json.put("batch", batch);
-            json.put("threads", Runtime.getRuntime().availableProcessors());
+            json.put("cpus", Runtime.getRuntime().availableProcessors());
             json.put("models", rows);
             Json.write(dir.resolve("compare.json"), json);
         });
@@ -201,7 +201,7 @@ final class CompareCommand implements Callable<Integer> {
     private String markdown(List<Map<String, Object>> rows, int images) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "%s split of %s: %d images; precision and recall at conf %.2f, IoU %.2f;"
-                + " ms per image at batch %d on %d threads%n%n", split, data, images, conf, iou, batch,
+                + " ms per image at batch %d on %d CPUs%n%n", split, data, images, conf, iou, batch,
                 Runtime.getRuntime().availableProcessors()));
         s.append("| Model | Params (M) | Precision | Recall | Box mAP50 | Box mAP50-95 | Mask mAP50 | Mask mAP50-95"
                 + " | Pre (ms) | Inference (ms) | Post (ms) | Total (ms) |\n");

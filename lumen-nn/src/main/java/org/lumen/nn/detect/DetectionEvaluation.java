@@ -1,9 +1,9 @@
 package org.lumen.nn.detect;
 
-import java.util.ArrayList;
-import java.util.List;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import org.lumen.core.data.CocoDataset;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.coco.CocoDetections;
@@ -87,7 +87,6 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
 
     /** The ground-truth masks at the original sizes as a COCO dataset (ids as {@link #groundTruth}). */
     public static CocoDataset maskTruth(PreparedDetections data, List<String> names) {
-        CocoDataset boxes = groundTruth(List.of(), data, names);
         List<CocoDataset.Image> images = new ArrayList<>();
         List<CocoDataset.Annotation> anns = new ArrayList<>();
         long annId = 1;
@@ -107,7 +106,7 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
                         seg));
             }
         }
-        return new CocoDataset(images, anns, boxes.categories());
+        return new CocoDataset(images, anns, categories(names));
     }
 
     /** Detections with their masks as COCO segmentation results (ids as {@link #results}). */
@@ -148,11 +147,16 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
                         w * h, 0, null));
             }
         }
+        return new CocoDataset(images, anns, categories(names));
+    }
+
+    /** Category ids = class index + 1. */
+    private static List<CocoDataset.Category> categories(List<String> names) {
         List<CocoDataset.Category> cats = new ArrayList<>();
         for (int k = 0; k < names.size(); k++) {
             cats.add(new CocoDataset.Category(k + 1, names.get(k), ""));
         }
-        return new CocoDataset(images, anns, cats);
+        return cats;
     }
 
     /** Detections as COCO results: image ids 1..N, category ids = label + 1, boxes {@code [x, y, w, h]}. */
