@@ -1,6 +1,7 @@
 package org.lumen.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import org.lumen.core.LumenException;
 import org.lumen.core.Version;
@@ -71,7 +72,8 @@ public final class Main {
             String what = first.startsWith("-") ? "unknown option"
                     : e.getCommandLine().getSubcommands().isEmpty() ? "unexpected argument" : "unknown command";
             String msg = first + ": " + what;
-            return u.getSuggestions().isEmpty() ? msg : msg + "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+            List<String> near = nearest(first, u.getSuggestions());
+            return near.isEmpty() ? msg : msg + "; did you mean " + String.join(" or ", near) + "?";
         }
         String msg = e.getMessage().replaceFirst("^Error: ", "");
         if (e instanceof CommandLine.MissingParameterException m) {
@@ -80,6 +82,47 @@ public final class Main {
         }
         CommandLine.Model.ArgSpec arg = e.getArgSpec();
         return (arg != null ? argName(arg) : command) + ": " + msg;
+    }
+
+    /**
+     * Of picocli's suggestions (which share letter pairs with the typo), those fewest edits away from it, counting
+     * a swap of two neighbouring letters as one: {@code predcit} gets {@code predict}, not also {@code compare}.
+     */
+    static List<String> nearest(String typed, List<String> suggestions) {
+        int best = Integer.MAX_VALUE;
+        List<String> out = new java.util.ArrayList<>();
+        for (String s : suggestions) {
+            int d = edits(typed, s);
+            if (d < best) {
+                best = d;
+                out.clear();
+            }
+            if (d == best) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+    static int edits(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static String argName(CommandLine.Model.ArgSpec arg) {

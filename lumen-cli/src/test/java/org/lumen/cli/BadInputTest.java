@@ -106,6 +106,11 @@ class BadInputTest {
         Cli.assertBadInput(Cli.run("train", "--data", data, "--arch", "resnet18", "--epoch", 3, "--out", dir.resolve("x")),
                 "--epoch", "unknown option; did you mean --epochs?", "see 'lumen train --help'");
         Cli.assertBadInput(Cli.run("predcit", image), "predcit", "unknown command; did you mean predict?");
+        // picocli also offered "compare" (shared letter pairs); only the fewest edits are kept, a swap being one
+        assertEquals(List.of("predict"), Main.nearest("predcit", List.of("predict", "compare")));
+        assertEquals(List.of("val", "tab"), Main.nearest("tal", List.of("val", "train", "tab")));
+        assertEquals(3, Main.edits("kitten", "sitting"));
+        assertEquals(1, Main.edits("ab", "ba"));
         Cli.assertBadInput(Cli.run("train", "--data", data, "--arch", "resnet18", "--epochs", "many", "--out", dir.resolve("x")),
                 "--epochs", "'many' is not an int");
     }
