@@ -120,8 +120,7 @@ public final class ResNet extends Backbone {
         protected NDArray forward(NDArray x) {
             NDArray out = consume(bn2, consume(conv2, consume(relu, consume(bn1, conv1.apply(x)))));
             NDArray identity = downsample == null ? x : downsample.apply(x);
-            NDArray sum = out.add(identity);
-            release(out);
+            NDArray sum = addInto(out, identity);
             if (identity != x) {
                 release(identity);
             }
@@ -160,8 +159,7 @@ public final class ResNet extends Backbone {
             y = consume(relu, consume(bn2, consume(conv2, y)));
             y = consume(bn3, consume(conv3, y));
             NDArray identity = downsample == null ? x : downsample.apply(x);
-            NDArray sum = y.add(identity);
-            release(y);
+            NDArray sum = addInto(y, identity);
             if (identity != x) {
                 release(identity);
             }

@@ -151,8 +151,7 @@ public final class ResNetBody extends Module implements RcnnBody {
                 }
             }
             NDArray identity = downsample == null ? x : downsample.apply(x);
-            NDArray sum = y.add(identity);
-            release(y);
+            NDArray sum = addInto(y, identity);
             if (identity != x) {
                 release(identity);
             }
