@@ -56,8 +56,9 @@ final class DetectCli {
         DetectionTraining training = new DetectionTraining(arch, imgsz, weights, config, augment(augment), 0.5, 0.25,
                 provenance);
         if (DetectionTraining.segments(arch)) {
-            InstanceData train = InstanceData.read(data, "train", fix ? fixes : null);
-            InstanceData val = InstanceData.read(data, "val", fix ? fixes : null);
+            List<InstanceData> splits = InstanceData.read(data, fix ? fixes : null, "train", "val");
+            InstanceData train = splits.get(0);
+            InstanceData val = splits.get(1);
             printFixes(fixes);
             checkNotEmpty(data, train.detection(), val.detection());
             training.run(train, val, out, resume);
@@ -71,7 +72,7 @@ final class DetectCli {
     }
 
     private static void printFixes(List<String> fixes) {
-        for (String f : new java.util.LinkedHashSet<>(fixes)) {
+        for (String f : fixes) {
             System.err.println("fixed: " + f);
         }
     }

@@ -25,12 +25,21 @@ public record InstanceData(DetectionData detection, List<Instances.Sample> sampl
      * with {@code annotations/} is COCO, a folder with {@code classes.json} is class masks.
      */
     public static InstanceData read(Path data, String split, List<String> fixes) throws IOException {
+        return read(data, fixes, split).get(0);
+    }
+
+    /** {@link #read(Path, String, List)} for several splits, the dataset read once. */
+    public static List<InstanceData> read(Path data, List<String> fixes, String... splits) throws IOException {
         Instances all = InstanceFormats.read(format(data), data, fixes);
-        List<Instances.Sample> samples = all.splits().get(split);
-        if (samples == null) {
-            throw new LumenException(data, "has no " + split + " split");
+        List<InstanceData> out = new ArrayList<>();
+        for (String split : splits) {
+            List<Instances.Sample> samples = all.splits().get(split);
+            if (samples == null) {
+                throw new LumenException(data, "has no " + split + " split");
+            }
+            out.add(of(all.classes(), samples));
         }
-        return of(all.classes(), samples);
+        return out;
     }
 
     /** The layout of {@code data}, from what it holds. */
