@@ -70,9 +70,7 @@ final class CompareCommand implements Callable<Integer> {
         if (!List.of("val", "test", "train").contains(split)) {
             throw new LumenException("--split", "must be train, val or test, got '" + split + "'");
         }
-        if (!(conf >= 0 && conf <= 1)) {
-            throw new LumenException("--conf", "must be in [0, 1], got " + conf);
-        }
+        DetectCli.checkUnit("--conf", conf);
         if (!(iou > 0 && iou <= 1)) {
             throw new LumenException("--iou", "must be in (0, 1], got " + iou);
         }

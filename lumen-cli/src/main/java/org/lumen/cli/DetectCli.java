@@ -12,6 +12,7 @@ import java.util.Locale;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.DetectionData;
 import org.lumen.core.data.InstanceData;
+import org.lumen.core.data.Instances;
 import org.lumen.core.image.BoxOverlay;
 import org.lumen.core.image.Image;
 import org.lumen.core.image.ImageDecoder;
@@ -115,7 +116,7 @@ final class DetectCli {
         }
     }
 
-    private static void checkUnit(String option, double v) {
+    static void checkUnit(String option, double v) {
         if (!(v >= 0 && v <= 1)) {
             throw new LumenException(option, "must be in [0, 1], got " + v);
         }
@@ -172,10 +173,7 @@ final class DetectCli {
                     det.put("label", boxes.labels()[i]);
                     det.put("class", names.get(boxes.labels()[i]));
                     if (found != null) {
-                        org.lumen.core.geometry.Rle rle = found.rle(i);
-                        ObjectNode mask = det.putObject("mask");
-                        mask.putArray("size").add(rle.height()).add(rle.width());
-                        mask.put("counts", rle.toCompressedString());
+                        det.set("mask", Instances.rleJson(found.rle(i)));
                     }
                 }
                 System.out.println(JSON.writeValueAsString(o));

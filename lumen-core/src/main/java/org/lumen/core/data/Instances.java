@@ -101,11 +101,8 @@ public record Instances(List<String> classes, Map<String, List<Sample>> splits) 
             y1 = b[1];
             x2 = b[0] + b[2];
             y2 = b[1] + b[3];
-            ObjectNode rle = json.objectNode();
-            rle.putArray("size").add(height).add(width);
-            rle.put("counts", mask.toCompressedString());
             return new CocoDataset.Annotation(id, imageId, categoryId, x1, y1, x2 - x1, y2 - y1, mask.area(),
-                    instance.crowd() ? 1 : 0, rle);
+                    instance.crowd() ? 1 : 0, rleJson(mask));
         }
         ArrayNode parts = json.arrayNode();
         x1 = y1 = Double.POSITIVE_INFINITY;
@@ -127,6 +124,14 @@ public record Instances(List<String> classes, Map<String, List<Sample>> splits) 
         y2 = Math.min(height, y2);
         return new CocoDataset.Annotation(id, imageId, categoryId, x1, y1, x2 - x1, y2 - y1, mask.area(),
                 instance.crowd() ? 1 : 0, parts);
+    }
+
+    /** A mask as COCO's compressed-RLE object, {@code {"size": [h, w], "counts": "..."}}. */
+    public static ObjectNode rleJson(Rle mask) {
+        ObjectNode rle = JsonNodeFactory.instance.objectNode();
+        rle.putArray("size").add(mask.height()).add(mask.width());
+        rle.put("counts", mask.toCompressedString());
+        return rle;
     }
 
     /**

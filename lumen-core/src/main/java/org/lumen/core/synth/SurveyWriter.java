@@ -20,6 +20,7 @@ import javax.imageio.ImageIO;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.CocoDataset;
 import org.lumen.core.data.DataYaml;
+import org.lumen.core.data.Instances;
 import org.lumen.core.data.Splits;
 import org.lumen.core.data.YoloLabels;
 import org.lumen.core.data.YoloSegLabels;
@@ -218,12 +219,8 @@ public final class SurveyWriter {
         writeFile(seg.resolve("labels").resolve(splitName).resolve(galaxy.name() + ".txt"),
                 YoloSegLabels.format(outlines).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         for (Rle rle : rles) {
-            double[] box = rle.bbox();
-            ObjectNode segmentation = mapper.createObjectNode();
-            segmentation.putArray("size").add(size).add(size);
-            segmentation.put("counts", rle.toCompressedString());
-            annotations.add(new CocoDataset.Annotation(++segmentClumps, k + 1, 1, box[0], box[1], box[2], box[3],
-                    rle.area(), 0, segmentation));
+            annotations.add(Instances.toCoco(new Instances.Instance(0, List.of(), rle, false), ++segmentClumps, k + 1,
+                    1, size, size));
         }
     }
 

@@ -1,10 +1,9 @@
 package org.lumen.nn.detect;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.data.CocoDataset;
+import org.lumen.core.data.Instances;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.coco.CocoDetections;
 import org.lumen.core.metrics.coco.CocoEval;
@@ -77,8 +76,8 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
             }
         }
         List<String> names = model.info().classNames();
-        CocoEvaluation coco = CocoEval.evaluate(groundTruth(truth, data, names), results(dets), IouType.BBOX);
-        CocoEvaluation maskCoco = masks ? CocoEval.evaluate(maskTruth(data, names), maskResults(dets, maskDets),
+        CocoEvaluation coco = CocoEval.evaluate(groundTruth(truth, data, names), results(dets, null), IouType.BBOX);
+        CocoEvaluation maskCoco = masks ? CocoEval.evaluate(maskTruth(data, names), results(dets, maskDets),
                 IouType.SEGM) : null;
         DetectionMetrics metrics = DetectionMetrics.evaluate(truth, dets, names.size(), iou, conf, classAgnostic);
         double[] ms = {preprocessMs, n == 0 ? 0 : inferNs / 1e6 / n, n == 0 ? 0 : postNs / 1e6 / n};
@@ -87,57 +86,24 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
 
     /** The ground-truth masks at the original sizes as a COCO dataset (ids as {@link #groundTruth}). */
     public static CocoDataset maskTruth(PreparedDetections data, List<String> names) {
-        List<CocoDataset.Image> images = new ArrayList<>();
         List<CocoDataset.Annotation> anns = new ArrayList<>();
-        long annId = 1;
         for (int i = 0; i < data.size(); i++) {
             int[] size = data.originalSize(i);
-            images.add(new CocoDataset.Image(i + 1, data.data().items().get(i).image().getFileName().toString(),
-                    size[0], size[1]));
             List<Rle> gt = data.originalMasks(i);
             int[] labels = data.data().items().get(i).labels();
             for (int k = 0; k < gt.size(); k++) {
-                Rle r = gt.get(k);
-                double[] b = r.bbox();
-                ObjectNode seg = JsonNodeFactory.instance.objectNode();
-                seg.putArray("size").add(r.height()).add(r.width());
-                seg.put("counts", r.toCompressedString());
-                anns.add(new CocoDataset.Annotation(annId++, i + 1, labels[k] + 1, b[0], b[1], b[2], b[3], r.area(), 0,
-                        seg));
+                anns.add(Instances.toCoco(new Instances.Instance(labels[k], List.of(), gt.get(k), false),
+                        anns.size() + 1, i + 1, labels[k] + 1, size[0], size[1]));
             }
         }
-        return new CocoDataset(images, anns, categories(names));
-    }
-
-    /** Detections with their masks as COCO segmentation results (ids as {@link #results}). */
-    public static CocoDetections maskResults(List<Boxes> dets, List<List<Rle>> masks) {
-        int total = dets.stream().mapToInt(Boxes::size).sum();
-        long[] imageIds = new long[total];
-        long[] cats = new long[total];
-        double[] scores = new double[total];
-        Rle[] rles = new Rle[total];
-        int j = 0;
-        for (int i = 0; i < dets.size(); i++) {
-            Boxes b = dets.get(i);
-            for (int k = 0; k < b.size(); k++, j++) {
-                imageIds[j] = i + 1;
-                cats[j] = b.labels()[k] + 1;
-                scores[j] = b.scores()[k];
-                rles[j] = masks.get(i).get(k);
-            }
-        }
-        return CocoDetections.ofMasks(imageIds, cats, scores, rles);
+        return new CocoDataset(images(data), anns, categories(names));
     }
 
     /** The ground truth as a COCO dataset: image ids 1..N in split order, category ids = class index + 1. */
     public static CocoDataset groundTruth(List<Boxes> truth, PreparedDetections data, List<String> names) {
-        List<CocoDataset.Image> images = new ArrayList<>();
         List<CocoDataset.Annotation> anns = new ArrayList<>();
         long annId = 1;
         for (int i = 0; i < truth.size(); i++) {
-            int[] size = data.originalSize(i);
-            images.add(new CocoDataset.Image(i + 1, data.data().items().get(i).image().getFileName().toString(),
-                    size[0], size[1]));
             Boxes b = truth.get(i);
             for (int k = 0; k < b.size(); k++) {
                 double[] c = b.xyxy();
@@ -147,7 +113,18 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
                         w * h, 0, null));
             }
         }
-        return new CocoDataset(images, anns, categories(names));
+        return new CocoDataset(images(data), anns, categories(names));
+    }
+
+    /** The split's images with ids 1..N in order, at their original sizes. */
+    private static List<CocoDataset.Image> images(PreparedDetections data) {
+        List<CocoDataset.Image> images = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            int[] size = data.originalSize(i);
+            images.add(new CocoDataset.Image(i + 1, data.data().items().get(i).image().getFileName().toString(),
+                    size[0], size[1]));
+        }
+        return images;
     }
 
     /** Category ids = class index + 1. */
@@ -159,13 +136,17 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
         return cats;
     }
 
-    /** Detections as COCO results: image ids 1..N, category ids = label + 1, boxes {@code [x, y, w, h]}. */
-    public static CocoDetections results(List<Boxes> dets) {
+    /**
+     * Detections as COCO results: image ids 1..N, category ids = label + 1, and boxes {@code [x, y, w, h]}, or, with
+     * {@code masks} (per image, per detection), the masks (their boxes and areas then the masks').
+     */
+    public static CocoDetections results(List<Boxes> dets, List<List<Rle>> masks) {
         int total = dets.stream().mapToInt(Boxes::size).sum();
         long[] imageIds = new long[total];
         long[] cats = new long[total];
         double[] scores = new double[total];
         double[] boxes = new double[4 * total];
+        Rle[] rles = new Rle[total];
         int j = 0;
         for (int i = 0; i < dets.size(); i++) {
             Boxes b = dets.get(i);
@@ -178,8 +159,12 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
                 boxes[4 * j + 1] = c[4 * k + 1];
                 boxes[4 * j + 2] = c[4 * k + 2] - c[4 * k];
                 boxes[4 * j + 3] = c[4 * k + 3] - c[4 * k + 1];
+                if (masks != null) {
+                    rles[j] = masks.get(i).get(k);
+                }
             }
         }
-        return CocoDetections.ofBoxes(imageIds, cats, scores, boxes);
+        return masks == null ? CocoDetections.ofBoxes(imageIds, cats, scores, boxes)
+                : CocoDetections.ofMasks(imageIds, cats, scores, rles);
     }
 }

@@ -35,10 +35,10 @@ public final class DetectionReport {
         AtomicFiles.writeFolder(out, dir -> {
             Json.write(dir.resolve("metrics.json"), metrics(e));
             DetectionEvaluation.groundTruth(e.truth(), data, e.classNames()).write(dir.resolve("ground_truth.json"));
-            Json.write(dir.resolve("detections.json"), results(e.detections()));
+            Json.write(dir.resolve("detections.json"), results(e.detections(), null));
             if (e.masks() != null) {
                 DetectionEvaluation.maskTruth(data, e.classNames()).write(dir.resolve("mask_ground_truth.json"));
-                Json.write(dir.resolve("mask_detections.json"), maskResults(e.detections(), e.masks()));
+                Json.write(dir.resolve("mask_detections.json"), results(e.detections(), e.masks()));
             }
             plots(dir, e);
         });
@@ -103,7 +103,12 @@ public final class DetectionReport {
         return Double.isNaN(v) || v < 0 ? null : v;
     }
 
-    static List<Map<String, Object>> results(List<Boxes> dets) {
+    /**
+     * Detections as COCO results: with {@code masks} null, each with its {@code bbox}; otherwise each with its mask
+     * as compressed RLE {@code segmentation} and no {@code bbox}, so that pycocotools' {@code loadRes} takes each
+     * area and box from the mask (with a {@code bbox} it would take the box's area).
+     */
+    static List<Map<String, Object>> results(List<Boxes> dets, List<List<org.lumen.core.geometry.Rle>> masks) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < dets.size(); i++) {
             Boxes b = dets.get(i);
@@ -112,32 +117,12 @@ public final class DetectionReport {
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("image_id", i + 1);
                 d.put("category_id", b.labels()[k] + 1);
-                d.put("bbox", new double[] {c[4 * k], c[4 * k + 1], c[4 * k + 2] - c[4 * k], c[4 * k + 3] - c[4 * k + 1]});
-                d.put("score", b.scores()[k]);
-                out.add(d);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Mask detections as COCO results: {@code segmentation} as compressed RLE and no {@code bbox}, so that
-     * pycocotools' {@code loadRes} takes each area and box from the mask (with a {@code bbox} it would take the
-     * box's area).
-     */
-    static List<Map<String, Object>> maskResults(List<Boxes> dets, List<List<org.lumen.core.geometry.Rle>> masks) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (int i = 0; i < dets.size(); i++) {
-            Boxes b = dets.get(i);
-            for (int k = 0; k < b.size(); k++) {
-                org.lumen.core.geometry.Rle r = masks.get(i).get(k);
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("image_id", i + 1);
-                d.put("category_id", b.labels()[k] + 1);
-                Map<String, Object> seg = new LinkedHashMap<>();
-                seg.put("size", new int[] {r.height(), r.width()});
-                seg.put("counts", r.toCompressedString());
-                d.put("segmentation", seg);
+                if (masks == null) {
+                    d.put("bbox", new double[] {c[4 * k], c[4 * k + 1], c[4 * k + 2] - c[4 * k],
+                        c[4 * k + 3] - c[4 * k + 1]});
+                } else {
+                    d.put("segmentation", org.lumen.core.data.Instances.rleJson(masks.get(i).get(k)));
+                }
                 d.put("score", b.scores()[k]);
                 out.add(d);
             }
