@@ -56,6 +56,24 @@ public final class Conv2d extends Module {
         return weight;
     }
 
+    /**
+     * This convolution followed by a per-output-channel affine map {@code y * scale + shift} ([out] each), computed
+     * as one convolution with weight {@code w * scale} and bias {@code b * scale + shift} (a batch norm in
+     * evaluation folded in). Equal to the two steps up to float rounding.
+     */
+    public NDArray forwardScaled(NDArray x, NDArray scale, NDArray shift) {
+        // scale's manager owns the folded weight (an op's result goes to its first operand's manager), and it is
+        // freed at once: autograd, when recording, keeps its own reference
+        NDArray w = scale.reshape(outChannels, 1, 1, 1).mul(weight.value());
+        NDArray b = bias == null ? null : scale.mul(bias.value()).addi(shift);
+        NDArray y = Functional.conv2d(x, w, b == null ? shift : b, stride, padding, dilation, groups);
+        w.close();
+        if (b != null) {
+            b.close();
+        }
+        return y;
+    }
+
     @Override
     protected NDArray forward(NDArray x) {
         return Functional.conv2d(x, weight.value(), bias == null ? null : bias.value(), stride, padding, dilation,

@@ -103,6 +103,15 @@ public abstract class Module {
         return sum;
     }
 
+    /**
+     * Whether anything may be watching activations now (an output hook is set somewhere, or activations are being
+     * kept): a forward that would skip or merge child modules' outputs (a norm folded into its convolution) must
+     * then run them one by one, since a hook on the skipped child would otherwise never fire.
+     */
+    protected static boolean watched() {
+        return HOOKS.get() > 0;
+    }
+
     /** Frees an intermediate activation as {@link #consume} does, once the calling forward is done with it. */
     protected static void release(NDArray intermediate) {
         if (HOOKS.get() == 0) {

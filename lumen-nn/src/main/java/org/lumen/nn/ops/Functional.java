@@ -23,6 +23,21 @@ public final class Functional {
         return (PtNDArray) a;
     }
 
+    /**
+     * {@code x.contiguous(memory_format=torch.channels_last)}: the same NCHW array, its values stored
+     * channel-fastest. libtorch 2.7's oneDNN convolutions read and write this layout directly; on the default
+     * layout each convolution reorders its input into a blocked layout and its output back, which on Faster
+     * R-CNN's 800 px feature maps costs more than many of the convolutions themselves. Convolutions, batch
+     * norm, pooling, interpolation and element-wise ops keep the layout, so converting a network's input once
+     * is enough.
+     */
+    public static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        // the permuted view cannot be merged over (W, C) without a copy, so this reshape makes one, NHWC-dense
+        NDArray nhwc = x.transpose(0, 2, 3, 1).reshape(s.get(0), s.get(2), s.get(3) * s.get(1));
+        return nhwc.reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);
+    }
+
     /** {@code F.conv2d}; {@code bias} may be null. Input NCHW, weight [out, in/groups, kh, kw]. */
     public static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, int[] stride, int[] padding, int[] dilation,
             int groups) {

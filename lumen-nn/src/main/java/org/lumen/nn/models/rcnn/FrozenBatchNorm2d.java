@@ -3,6 +3,7 @@ package org.lumen.nn.models.rcnn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.lumen.nn.layers.Conv2d;
 import org.lumen.nn.module.Init;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.module.Parameter;
@@ -27,6 +28,24 @@ public final class FrozenBatchNorm2d extends Module {
         mean = buffer("running_mean", c, DataType.FLOAT32, Init.ZEROS);
         var = buffer("running_var", c, DataType.FLOAT32, Init.ONES);
         eps = 1e-5f;
+    }
+
+    /**
+     * {@code this(conv(x))} as one convolution: the norm is an affine map per output channel, so it folds into
+     * the convolution's weight ({@code w * scale}) and bias ({@code b * scale + shift}). At inference this spares a
+     * pass over every activation the norm would read and write (a tenth of Faster R-CNN's body at 800 px); the
+     * folded weight is computed each call (a pass over the weight, far smaller than the activations), so it is
+     * never stale whatever changed the weights.
+     */
+    public NDArray foldedInto(Conv2d conv, NDArray x) {
+        // every step starts from an array of x's manager, so nothing lands in (and piles up with) the weights'
+        NDArray scale = x.getManager().full(var.value().getShape(), eps).addi(var.value()).sqrt().pow(-1)
+                .muli(weight.value());
+        NDArray shift = scale.mul(mean.value()).negi().addi(bias.value());
+        NDArray y = conv.forwardScaled(x, scale, shift);
+        scale.close();
+        shift.close();
+        return y;
     }
 
     @Override

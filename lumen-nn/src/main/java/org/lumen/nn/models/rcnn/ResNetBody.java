@@ -90,7 +90,7 @@ public final class ResNetBody extends Module implements RcnnBody {
     /** The four stage outputs. */
     @Override
     public List<NDArray> stages(NDArray x) {
-        NDArray y = bn1.apply(conv1.apply(x));
+        NDArray y = convNorm(conv1, bn1, x);
         NDArray r = Lambda.relu().apply(y);
         y = org.lumen.nn.ops.Functional.maxPool2d(r, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, false);
         List<NDArray> out = new ArrayList<>();
@@ -104,6 +104,17 @@ public final class ResNetBody extends Module implements RcnnBody {
     @Override
     protected NDArray forward(NDArray x) {
         return stages(x).get(3);
+    }
+
+    /**
+     * {@code norm(conv(x))}; at inference with nothing watching, a frozen norm is folded into the convolution
+     * ({@link FrozenBatchNorm2d#foldedInto}). Training keeps the two steps, as torchvision runs them.
+     */
+    NDArray convNorm(Module conv, Module norm, NDArray x) {
+        if (!isTraining() && !watched() && norm instanceof FrozenBatchNorm2d f && conv instanceof Conv2d c) {
+            return f.foldedInto(c, x);
+        }
+        return consume(norm, conv.apply(x));
     }
 
     /** BasicBlock or Bottleneck with frozen batch norms, torchvision's names. */
@@ -139,18 +150,18 @@ public final class ResNetBody extends Module implements RcnnBody {
         protected NDArray forward(NDArray x) {
             NDArray y = x;
             for (int i = 0; i < convs.size(); i++) {
-                NDArray c = convs.get(i)[0].apply(y);
+                NDArray c = owner.convNorm(convs.get(i)[0], convs.get(i)[1], y);
                 if (y != x) {
                     release(y);
                 }
-                y = consume(convs.get(i)[1], c);
+                y = c;
                 if (i < convs.size() - 1) {
                     NDArray r = org.lumen.nn.ops.Functional.relu(y);
                     release(y);
                     y = r;
                 }
             }
-            NDArray identity = downsample == null ? x : downsample.apply(x);
+            NDArray identity = downsample == null ? x : owner.convNorm(downsample.get(0), downsample.get(1), x);
             NDArray sum = addInto(y, identity);
             if (identity != x) {
                 release(identity);
