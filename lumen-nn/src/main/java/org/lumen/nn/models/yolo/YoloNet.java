@@ -88,7 +88,7 @@ public final class YoloNet implements DetectionNet {
     /** Raw predictions {@code [N, A, 64 + nc]}, anchors in level order, row-major within a level. */
     private NDArray raw(NDArray images) {
         checkInput(images);
-        return net.apply(images).transpose(0, 2, 1);
+        return net.apply(YoloV8.inferenceLayout(net, images)).transpose(0, 2, 1);
     }
 
     static void checkInput(NDArray images) {

@@ -90,7 +90,7 @@ public final class YoloSegNet implements InstanceSegmentationNet {
         YoloNet.checkInput(images);
         int h = (int) images.getShape().get(2);
         int w = (int) images.getShape().get(3);
-        YoloV8.SegmentOutput o = net.segmentOutputs(images);
+        YoloV8.SegmentOutput o = net.segmentOutputs(YoloV8.inferenceLayout(net, images));
         NDArray pred = o.pred().transpose(0, 2, 1);
         List<int[]> anchorsOf = new ArrayList<>();
         List<Boxes> boxes = det.detections(pred, h, w, conf, maxDet, anchorsOf);
@@ -281,7 +281,7 @@ public final class YoloSegNet implements InstanceSegmentationNet {
         YoloNet.checkInput(images);
         int h = (int) images.getShape().get(2);
         int w = (int) images.getShape().get(3);
-        YoloV8.SegmentOutput o = net.segmentOutputs(images);
+        YoloV8.SegmentOutput o = net.segmentOutputs(YoloV8.inferenceLayout(net, images));
         NDArray pred = o.pred().transpose(0, 2, 1);
         List<int[]> anchorsOf = new ArrayList<>();
         List<Boxes> boxes = det.detections(pred, h, w, conf, maxDet, anchorsOf);
