@@ -24,12 +24,12 @@ public final class Functional {
     }
 
     /**
-     * {@code x.contiguous(memory_format=torch.channels_last)}: the same NCHW array, its values stored
-     * channel-fastest. libtorch 2.7's oneDNN convolutions read and write this layout directly; on the default
-     * layout each convolution reorders its input into a blocked layout and its output back, which on Faster
-     * R-CNN's 800 px feature maps costs more than many of the convolutions themselves. Convolutions, batch
-     * norm, pooling, interpolation and element-wise ops keep the layout, so converting a network's input once
-     * is enough.
+     * {@code x.contiguous(memory_format=torch.channels_last)} for {@code x [N, C, H, W]}: the same array, its
+     * values stored channel-fastest. libtorch 2.7's oneDNN convolutions read and write this layout directly; on
+     * the default layout each convolution reorders its input into a blocked layout and its output back, which on
+     * Faster R-CNN's 800 px feature maps costs more than many of the convolutions themselves. Convolutions, batch
+     * norm, pooling, interpolation and element-wise ops keep the layout, so converting a network's input once is
+     * enough.
      */
     public static NDArray channelsLast(NDArray x) {
         Shape s = x.getShape();
