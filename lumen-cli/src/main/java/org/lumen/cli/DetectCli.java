@@ -135,10 +135,6 @@ final class DetectCli {
             throw new LumenException("--max-det", "must be at least 1, got " + maxDet);
         }
         boolean masks = d.segments();
-        if (masks && tile != null) {
-            throw new LumenException("--tile", "is not available yet for " + d.info().arch() + " (tiles' masks are"
-                    + " not merged); predict whole images");
-        }
         if (saveDir != null) {
             Files.createDirectories(saveDir);
         }
@@ -148,8 +144,18 @@ final class DetectCli {
             Image image = displayable(ImageDecoder.read(file));
             Boxes boxes;
             org.lumen.nn.detect.MaskDetections found = null;
-            if (masks) {
+            if (masks && tile == null) {
                 found = d.detectMasks(List.of(image), c, maxDet).get(0);
+                boxes = found.boxes();
+            } else if (masks) {
+                // each survivor of the merge keeps its own tile's mask, placed in the whole image
+                List<Tiling.Tile> tiles = Tiling.grid(image.width(), image.height(), tile, overlap);
+                List<org.lumen.nn.detect.MaskDetections> perTile = new java.util.ArrayList<>();
+                for (Tiling.Tile t : tiles) {
+                    perTile.add(d.detectMasks(List.of(crop(image, t)), c, maxDet).get(0));
+                }
+                found = org.lumen.nn.detect.MaskDetections.merge(tiles, perTile, mergeIou, agnostic, image.height(),
+                        image.width()).first(maxDet * tiles.size());
                 boxes = found.boxes();
             } else if (tile == null) {
                 boxes = d.detect(List.of(image), c, maxDet).get(0);

@@ -23,7 +23,8 @@ import org.lumen.nn.detect.MaskDetections;
 /**
  * {@code predict --json} with an (untrained) Mask R-CNN: each detection carries {@code "mask"} as COCO RLE at the
  * input image's size (40 x 56, not the model's 64 x 64), the same masks the library gives, each inside its box
- * widened as torchvision pastes; tiling and training are refused with a clear error.
+ * widened as torchvision pastes; with {@code --tile}, the tiles' merged detections with their masks placed in
+ * the whole image.
  */
 class MaskPredictTest {
     private static final int H = 40;
@@ -93,7 +94,30 @@ class MaskPredictTest {
     }
 
     @Test
-    void tilingIsRefused() {
-        Cli.assertBadInput(Cli.run("predict", "--model", model, "--tile", 32, image), "--tile", "not available");
+    void tiledPredictionMergesTilesAndPlacesTheirMasksInTheImage() throws IOException {
+        Cli.Result r = Cli.run("predict", "--model", model, "--json", "--conf", 0, "--max-det", 10, "--tile", 32,
+                "--tile-overlap", 8, image);
+        assertEquals(0, r.exit(), r::toString);
+        JsonNode dets = new ObjectMapper().readTree(r.outLines().get(0)).get("detections");
+        // what the library gives for the same tiles (4 of 32 px over 40 x 56), merged at IoU 0.5 as predict merges
+        List<org.lumen.nn.ops.Tiling.Tile> tiles = org.lumen.nn.ops.Tiling.grid(W, H, 32, 8);
+        assertEquals(4, tiles.size());
+        MaskDetections want;
+        try (Detector d = Detector.load(model)) {
+            Image img = ImageDecoder.read(image);
+            List<MaskDetections> perTile = new java.util.ArrayList<>();
+            for (org.lumen.nn.ops.Tiling.Tile t : tiles) {
+                perTile.add(d.detectMasks(List.of(DetectCli.crop(img, t)), 0, 10).get(0));
+            }
+            want = MaskDetections.merge(tiles, perTile, 0.5, false, H, W).first(40);
+        }
+        assertTrue(dets.size() > 10, "four tiles of up to 10 each, merged: " + dets.size());
+        assertEquals(want.size(), dets.size());
+        for (int i = 0; i < dets.size(); i++) {
+            JsonNode mask = dets.get(i).get("mask");
+            assertEquals(H, mask.get("size").get(0).asInt());
+            assertEquals(W, mask.get("size").get(1).asInt());
+            assertEquals(want.rle(i), Rle.fromCompressedString(mask.get("counts").asText(), H, W));
+        }
     }
 }

@@ -85,6 +85,64 @@ public final class Rle {
         return new Rle(height, width, Arrays.copyOf(runs, k));
     }
 
+    /**
+     * This mask placed in a larger canvas of {@code height x width} with its top-left pixel at {@code (x, y)},
+     * unset everywhere else (a tile's mask in the whole image's coordinates). Runs are written column by column
+     * without decoding the canvas: time in the canvas width plus this mask's area in pixels.
+     *
+     * @throws IllegalArgumentException if this mask does not lie wholly inside the canvas there
+     */
+    public Rle placedIn(int height, int width, int x, int y) {
+        if (x < 0 || y < 0 || (long) x + this.width > width || (long) y + this.height > height
+                || (long) height * width > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a " + this.height + "x" + this.width + " mask at (" + x + ", " + y
+                    + ") does not fit a " + height + "x" + width + " canvas");
+        }
+        Runs out = new Runs();
+        out.add(false, (long) x * height);
+        int k = 0; // this mask's current run
+        int left = counts.length == 0 ? 0 : counts[0];
+        for (int c = 0; c < this.width; c++) {
+            out.add(false, y);
+            int rows = this.height;
+            while (rows > 0) {
+                while (left == 0) {
+                    left = counts[++k];
+                }
+                int take = Math.min(left, rows);
+                out.add(k % 2 == 1, take);
+                left -= take;
+                rows -= take;
+            }
+            out.add(false, height - y - this.height);
+        }
+        out.add(false, (long) (width - x - this.width) * height);
+        return new Rle(height, width, out.counts());
+    }
+
+    /** Run lengths built up by appending, alternating unset and set from an unset run (possibly empty). */
+    private static final class Runs {
+        private int[] runs = new int[16];
+        private int n = 1;
+
+        void add(boolean set, long length) {
+            if (length == 0) {
+                return;
+            }
+            if (set != ((n - 1) % 2 == 1)) {
+                if (n == runs.length) {
+                    runs = Arrays.copyOf(runs, 2 * n);
+                }
+                n++;
+            }
+            runs[n - 1] += (int) length;
+        }
+
+        int[] counts() {
+            return Arrays.copyOf(runs, n);
+        }
+    }
+
     /** The mask, row-major, 1 where set. */
     public byte[] decode() {
         byte[] mask = new byte[height * width];

@@ -10,6 +10,36 @@ import org.junit.jupiter.api.Test;
 
 /** RLE by hand on small masks, and properties on random ones. Masks are written row by row; RLE runs go down columns. */
 class RleTest {
+    @Test
+    void placedInACanvasEqualsPastingTheDecodedMask() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int trial = 0; trial < 300; trial++) {
+            int h = r.nextInt(0, 9);
+            int w = r.nextInt(0, 9);
+            int canvasH = h + r.nextInt(0, 6);
+            int canvasW = w + r.nextInt(0, 6);
+            int x = r.nextInt(0, canvasW - w + 1);
+            int y = r.nextInt(0, canvasH - h + 1);
+            byte[] tile = new byte[h * w];
+            double p = r.nextDouble(); // sparse to full
+            for (int i = 0; i < tile.length; i++) {
+                tile[i] = (byte) (r.nextDouble() < p ? 1 : 0);
+            }
+            byte[] canvas = new byte[canvasH * canvasW];
+            for (int row = 0; row < h; row++) {
+                System.arraycopy(tile, row * w, canvas, (y + row) * canvasW + x, w);
+            }
+            Rle placed = Rle.encode(tile, h, w).placedIn(canvasH, canvasW, x, y);
+            assertEquals(Rle.encode(canvas, canvasH, canvasW), placed,
+                    "trial " + trial + ": " + h + "x" + w + " at (" + x + ", " + y + ") in " + canvasH + "x" + canvasW);
+        }
+        // the one-pixel hand case: a set pixel at (1, 2) of a 3x4 canvas is column-major position 1 * 3 + 2 = 5
+        assertArrayEquals(new int[] {5, 1, 6}, Rle.encode(new byte[] {1}, 1, 1).placedIn(3, 4, 1, 2).counts());
+        Rle two = Rle.encode(new byte[] {1, 1, 1, 1}, 2, 2);
+        assertThrows(IllegalArgumentException.class, () -> two.placedIn(3, 3, 2, 0));
+        assertThrows(IllegalArgumentException.class, () -> two.placedIn(3, 3, 0, -1));
+    }
+
     /**
      * <pre>
      *   . # # .      column-major: 0001 1100 1100 0000

@@ -65,39 +65,67 @@ public final class Tiling {
      * @return the merged detections in image coordinates, by descending score
      */
     public static Boxes detect(List<Tile> tiles, Function<Tile, Boxes> detect, double iou, boolean classAgnostic) {
-        List<float[]> boxes = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        List<Float> scores = new ArrayList<>();
+        List<Boxes> perTile = new ArrayList<>();
         for (Tile t : tiles) {
-            Boxes b = detect.apply(t);
-            for (int i = 0; i < b.size(); i++) {
-                double[] c = b.xyxy();
-                boxes.add(new float[] {(float) (c[4 * i] + t.x()), (float) (c[4 * i + 1] + t.y()),
-                        (float) (c[4 * i + 2] + t.x()), (float) (c[4 * i + 3] + t.y())});
-                labels.add(b.labels()[i]);
-                scores.add((float) b.scores()[i]);
-            }
+            perTile.add(detect.apply(t));
         }
-        int n = boxes.size();
+        return merge(tiles, perTile, iou, classAgnostic).boxes();
+    }
+
+    /**
+     * What survives a merge: the detections in image coordinates by descending score, and for each the tile it
+     * came from and its index among that tile's detections (to carry along what else a tile gave, such as masks).
+     */
+    public record Merge(Boxes boxes, int[] tile, int[] index) {}
+
+    /**
+     * Merges tiles' detections: each shifted by its tile's offset, then NMS over all of them.
+     *
+     * @param perTile each tile's detections, in the tile's pixel coordinates, in the order of {@code tiles}
+     */
+    public static Merge merge(List<Tile> tiles, List<Boxes> perTile, double iou, boolean classAgnostic) {
+        if (tiles.size() != perTile.size()) {
+            throw new IllegalArgumentException(perTile.size() + " detection sets for " + tiles.size() + " tiles");
+        }
+        int n = perTile.stream().mapToInt(Boxes::size).sum();
         float[] flat = new float[4 * n];
         float[] s = new float[n];
         int[] cls = new int[n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(boxes.get(i), 0, flat, 4 * i, 4);
-            s[i] = scores.get(i);
-            cls[i] = classAgnostic ? 0 : labels.get(i);
+        int[] labels = new int[n];
+        int[] tileOf = new int[n];
+        int[] indexOf = new int[n];
+        int k = 0;
+        for (int ti = 0; ti < tiles.size(); ti++) {
+            Tile t = tiles.get(ti);
+            Boxes b = perTile.get(ti);
+            double[] c = b.xyxy();
+            for (int i = 0; i < b.size(); i++, k++) {
+                flat[4 * k] = (float) (c[4 * i] + t.x());
+                flat[4 * k + 1] = (float) (c[4 * i + 1] + t.y());
+                flat[4 * k + 2] = (float) (c[4 * i + 2] + t.x());
+                flat[4 * k + 3] = (float) (c[4 * i + 3] + t.y());
+                labels[k] = b.labels()[i];
+                s[k] = (float) b.scores()[i];
+                cls[k] = classAgnostic ? 0 : labels[k];
+                tileOf[k] = ti;
+                indexOf[k] = i;
+            }
         }
         int[] keep = Nms.batchedNms(flat, s, cls, iou);
         double[] xyxy = new double[4 * keep.length];
         int[] outLabels = new int[keep.length];
         double[] outScores = new double[keep.length];
-        for (int k = 0; k < keep.length; k++) {
+        int[] outTile = new int[keep.length];
+        int[] outIndex = new int[keep.length];
+        for (int q = 0; q < keep.length; q++) {
             for (int j = 0; j < 4; j++) {
-                xyxy[4 * k + j] = flat[4 * keep[k] + j];
+                xyxy[4 * q + j] = flat[4 * keep[q] + j];
             }
-            outLabels[k] = labels.get(keep[k]);
-            outScores[k] = s[keep[k]];
+            outLabels[q] = labels[keep[q]];
+            outScores[q] = s[keep[q]];
+            outTile[q] = tileOf[keep[q]];
+            outIndex[q] = indexOf[keep[q]];
         }
-        return new Boxes(xyxy, outLabels, outScores);
+        return new Merge(new Boxes(xyxy, outLabels, outScores), outTile, outIndex);
     }
 }
