@@ -63,7 +63,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--max-det", defaultValue = "300", paramLabel = "N", description = "Detectors: detections per image (default: ${DEFAULT-VALUE}).")
     int maxDet;
 
-    @Option(names = "--tile", paramLabel = "PX", description = "Detectors: tiled inference with square tiles of PX pixels (for images far larger than the model's size).")
+    @Option(names = "--tile", paramLabel = "PX", description = "Detectors: tiled inference with square tiles of PX pixels (for images far larger than the model's size); instance masks come from the tile each merged detection was found in.")
     Integer tile;
 
     @Option(names = "--tile-overlap", defaultValue = "64", paramLabel = "PX", description = "Detectors: overlap of tiles in pixels (default: ${DEFAULT-VALUE}).")
