@@ -237,8 +237,8 @@ public class FasterRcnn extends Module {
         // inference runs channels-last (Functional.channelsLast: about a quarter off the body, FPN and box head at
         // 800 px). Training keeps the default layout, whose numbers the loss parity tests pin down: channels-last
         // features differ from them by ~1e-6, enough for MobileNet's test to keep 1,296 proposals instead of 1,295
-        // and its box loss to move by 7%, and libtorch 2.7's channels-last backward differs by ~1e-3 relative
-        // (in PyTorch 1.13 the layout leaves the losses unchanged)
+        // and its box loss to move by 7% (in PyTorch 1.13 the layout leaves the losses unchanged); and libtorch
+        // 2.7's channels-last weight gradients stray from the default layout's (vgg16: by 10%)
         List<NDArray> c = body.stages(isTraining() ? x : Functional.channelsLast(x));
         int n = c.size();
         NDArray[] results = new NDArray[n];

@@ -138,7 +138,7 @@ public final class YoloV8 extends Module {
      * The layout {@code net} runs {@code images} in: channels-last at inference (libtorch's oneDNN convolutions then
      * skip two reorders each; 15-20% off a yolov8n/s pass at 640 px, {@link Functional#channelsLast}), as given in
      * training, whose numbers the loss parity tests pin down (libtorch 2.7's channels-last backward differs from
-     * the default layout's by ~1e-3 relative, which is why nothing that back-propagates runs in it).
+     * the default layout's, by up to 10% on vgg16, which is why nothing that back-propagates runs in it).
      */
     static NDArray inferenceLayout(YoloV8 net, NDArray images) {
         return net.isTraining() ? images : Functional.channelsLast(images);
