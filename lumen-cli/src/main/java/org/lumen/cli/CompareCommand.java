@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.DetectionData;
-import org.lumen.core.data.InstanceData;
 import org.lumen.core.io.AtomicFiles;
 import org.lumen.core.report.Csv;
 import org.lumen.core.report.Json;
@@ -86,14 +85,14 @@ final class CompareCommand implements Callable<Integer> {
             }
             anySegments |= DetectionTraining.segments(Detector.info(m).arch());
         }
-        InstanceData instances = anySegments ? InstanceData.read(data, split, null) : null;
-        DetectionData boxes = instances != null ? instances.detection() : DetectionData.read(data, split, false, null);
+        DetectCli.EvalSplit es = DetectCli.EvalSplit.read(data, split, anySegments);
+        DetectionData boxes = es.boxes();
         if (boxes.items().isEmpty()) {
             throw new LumenException(data, "the " + split + " split has no images");
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Path m : models) {
-            rows.add(evaluate(m, instances, boxes));
+            rows.add(evaluate(m, es));
         }
         String table = markdown(rows, boxes.items().size());
         AtomicFiles.writeFolder(out, dir -> {
@@ -121,15 +120,15 @@ final class CompareCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private Map<String, Object> evaluate(Path model, InstanceData instances, DetectionData boxes) throws IOException {
+    private Map<String, Object> evaluate(Path model, DetectCli.EvalSplit es) throws IOException {
+        DetectionData boxes = es.boxes();
         try (Detector d = Detector.load(model)) {
             if (!boxes.classNames().equals(d.info().classNames())) {
                 throw new LumenException(model, "classes " + d.info().classNames() + " differ from the data's "
                         + boxes.classNames());
             }
             long t0 = System.nanoTime();
-            PreparedDetections prepared = instances != null ? PreparedDetections.load(instances, d.info().imgsz())
-                    : PreparedDetections.load(boxes, d.info().imgsz());
+            PreparedDetections prepared = es.prepare(d.info().imgsz());
             double preMs = (System.nanoTime() - t0) / 1e6 / prepared.size();
             DetectionEvaluation e = DetectionEvaluation.of(d, prepared, batch, iou, conf, false, preMs);
             double[] ms = timed(d, prepared);

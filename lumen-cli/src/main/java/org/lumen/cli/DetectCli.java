@@ -93,15 +93,14 @@ final class DetectCli {
         try (Detector d = Detector.load(model)) {
             double c = conf == null ? d.net().defaultConf() : conf;
             checkUnit("--conf", c);
-            InstanceData instances = d.segments() ? InstanceData.read(data, split, null) : null;
-            DetectionData ds = instances != null ? instances.detection() : DetectionData.read(data, split, false, null);
+            EvalSplit es = EvalSplit.read(data, split, d.segments());
+            DetectionData ds = es.boxes();
             if (!ds.classNames().equals(d.info().classNames())) {
                 throw new LumenException(data, "classes " + ds.classNames() + " differ from the model's "
                         + d.info().classNames());
             }
             long t0 = System.nanoTime();
-            PreparedDetections prepared = instances != null ? PreparedDetections.load(instances, d.info().imgsz())
-                    : PreparedDetections.load(ds, d.info().imgsz());
+            PreparedDetections prepared = es.prepare(d.info().imgsz());
             double preMs = prepared.size() == 0 ? 0 : (System.nanoTime() - t0) / 1e6 / prepared.size();
             DetectionEvaluation e = DetectionEvaluation.of(d, prepared, batch, iou, c, agnostic, preMs);
             DetectionReport.write(out, e, prepared);
@@ -113,6 +112,23 @@ final class DetectCli {
                 System.out.printf(Locale.ROOT, "%s %s masks: mAP50 %.4f, mAP50-95 %.4f%n", model, split,
                         e.maskCoco().stats()[1], e.maskCoco().stats()[0]);
             }
+        }
+    }
+
+    /**
+     * One split as detectors are evaluated on it (val, compare): with each object's mask when {@code masks} (read
+     * as an instance dataset, for a model that segments), else its boxes alone.
+     */
+    record EvalSplit(DetectionData boxes, InstanceData instances) {
+        static EvalSplit read(Path data, String split, boolean masks) throws IOException {
+            InstanceData instances = masks ? InstanceData.read(data, split, null) : null;
+            return new EvalSplit(instances != null ? instances.detection() : DetectionData.read(data, split, false,
+                    null), instances);
+        }
+
+        /** The images prepared at {@code imgsz}, each object's mask with them when the split has masks. */
+        PreparedDetections prepare(int imgsz) throws IOException {
+            return instances != null ? PreparedDetections.load(instances, imgsz) : PreparedDetections.load(boxes, imgsz);
         }
     }
 
@@ -163,7 +179,7 @@ final class DetectCli {
                 List<Tiling.Tile> tiles = Tiling.grid(image.width(), image.height(), tile, overlap);
                 boxes = Tiling.detect(tiles, t -> d.detect(List.of(crop(image, t)), c, maxDet).get(0), mergeIou,
                         agnostic);
-                boxes = first(boxes, maxDet * tiles.size());
+                boxes = boxes.first(maxDet * tiles.size());
             }
             if (json) {
                 ObjectNode o = JSON.createObjectNode();
@@ -204,14 +220,6 @@ final class DetectCli {
                         saveDir.resolve(stem + ".detections.png"));
             }
         }
-    }
-
-    private static Boxes first(Boxes b, int n) {
-        if (b.size() <= n) {
-            return b;
-        }
-        return new Boxes(java.util.Arrays.copyOf(b.xyxy(), 4 * n), java.util.Arrays.copyOf(b.labels(), n),
-                java.util.Arrays.copyOf(b.scores(), n));
     }
 
     /** The image as shown: physical values stretched as for the model, 3 channels. */

@@ -106,15 +106,15 @@ public record InstanceData(DetectionData detection, List<Instances.Sample> sampl
         for (int k : objects.get(i)) {
             Instances.Instance in = s.instances().get(k);
             if (!in.polygons().isEmpty()) {
-                List<Rle> parts = new ArrayList<>();
+                List<double[]> scaled = new ArrayList<>();
                 for (double[] p : in.polygons()) {
                     double[] q = new double[p.length];
                     for (int j = 0; j < p.length; j++) {
                         q[j] = p[j] * (j % 2 == 0 ? fx : fy);
                     }
-                    parts.add(Rle.fromPolygon(q, height, width));
+                    scaled.add(q);
                 }
-                out.add(Rle.merge(parts, false));
+                out.add(new Instances.Instance(in.classIndex(), scaled, null, in.crowd()).mask(height, width));
             } else {
                 out.add(nearest(in.rle(), height, width));
             }

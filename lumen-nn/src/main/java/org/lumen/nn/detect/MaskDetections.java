@@ -56,11 +56,6 @@ public record MaskDetections(Boxes boxes, List<Rle> masks) {
 
     /** The first {@code n} detections (all when there are fewer). */
     public MaskDetections first(int n) {
-        if (size() <= n) {
-            return this;
-        }
-        Boxes b = boxes;
-        return new MaskDetections(new Boxes(java.util.Arrays.copyOf(b.xyxy(), 4 * n),
-                java.util.Arrays.copyOf(b.labels(), n), java.util.Arrays.copyOf(b.scores(), n)), masks.subList(0, n));
+        return size() <= n ? this : new MaskDetections(boxes.first(n), masks.subList(0, n));
     }
 }

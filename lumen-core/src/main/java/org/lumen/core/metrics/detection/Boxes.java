@@ -28,6 +28,15 @@ public record Boxes(double[] xyxy, int[] labels, double[] scores) {
         return labels.length;
     }
 
+    /** The first {@code n} boxes (this, when there are no more). */
+    public Boxes first(int n) {
+        if (size() <= n) {
+            return this;
+        }
+        return new Boxes(java.util.Arrays.copyOf(xyxy, 4 * n), java.util.Arrays.copyOf(labels, n),
+                scores == null ? null : java.util.Arrays.copyOf(scores, n));
+    }
+
     /** IoU of box {@code i} here with box {@code j} of {@code other}; 0 unless both overlap with positive area. */
     public double iou(int i, Boxes other, int j) {
         double[] a = xyxy;
