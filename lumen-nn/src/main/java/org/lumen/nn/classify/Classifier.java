@@ -109,8 +109,8 @@ public final class Classifier implements AutoCloseable, org.lumen.nn.train.Saved
         int s = info.imgsz();
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(batch, new Shape(n, info.channels(), s, s));
-            // channels-last: libtorch's oneDNN convolutions skip two layout reorders each (Functional.channelsLast)
-            float[] flat = net.apply(org.lumen.nn.ops.Functional.channelsLast(x)).toFloatArray();
+            // channels-last where verified: libtorch's oneDNN convolutions skip two layout reorders each
+            float[] flat = net.apply(org.lumen.nn.ops.InferenceLayout.of(x)).toFloatArray();
             int k = info.numClasses();
             float[][] out = new float[n][k];
             for (int i = 0; i < n; i++) {

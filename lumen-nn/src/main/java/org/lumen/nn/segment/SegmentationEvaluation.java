@@ -43,7 +43,7 @@ public record SegmentationEvaluation(double loss, SegmentationMetrics metrics, b
             }
             try (NDManager scope = model.manager().newSubManager()) {
                 NDArray logits = model.net().apply(
-                        org.lumen.nn.ops.Functional.channelsLast(scope.create(x, new Shape(n, c, s, s))));
+                        org.lumen.nn.ops.InferenceLayout.of(scope.create(x, new Shape(n, c, s, s))));
                 lossSum += loss.apply(logits, scope.create(y, new Shape(n, s, s)), null).getFloat() * n;
                 float[] flat = logits.toFloatArray();
                 for (int i = 0; i < n; i++) {

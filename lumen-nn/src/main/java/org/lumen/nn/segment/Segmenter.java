@@ -123,7 +123,7 @@ public final class Segmenter implements AutoCloseable, SavedModel {
         int s = info.imgsz();
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(batch, new Shape(n, info.channels(), s, s));
-            return net.apply(org.lumen.nn.ops.Functional.channelsLast(x)).toFloatArray(); // see Functional.channelsLast
+            return net.apply(org.lumen.nn.ops.InferenceLayout.of(x)).toFloatArray(); // see InferenceLayout
         }
     }
 
@@ -137,7 +137,7 @@ public final class Segmenter implements AutoCloseable, SavedModel {
         net.train(false);
         int s = info.imgsz();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray logits = net.apply(org.lumen.nn.ops.Functional.channelsLast(
+            NDArray logits = net.apply(org.lumen.nn.ops.InferenceLayout.of(
                     scope.create(normalised, new Shape(1, info.channels(), s, s))));
             if (outH != s || outW != s) {
                 logits = org.lumen.nn.ops.Functional.resizeBilinear(logits, outH, outW);

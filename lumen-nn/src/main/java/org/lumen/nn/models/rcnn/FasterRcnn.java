@@ -15,6 +15,7 @@ import org.lumen.nn.module.Init;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.ops.BoxCoder;
 import org.lumen.nn.ops.Functional;
+import org.lumen.nn.ops.InferenceLayout;
 import org.lumen.nn.ops.LevelMapper;
 import org.lumen.nn.ops.Nms;
 import org.lumen.nn.ops.RoiAlign;
@@ -234,12 +235,12 @@ public class FasterRcnn extends Module {
 
     /** FPN outputs '0'..'3' (strides 4-32) and 'pool' (stride 64). */
     List<NDArray> features(NDArray x) {
-        // inference runs channels-last (Functional.channelsLast: about a quarter off the body, FPN and box head at
+        // inference runs channels-last where InferenceLayout allows (about a quarter off the body, FPN and box head at
         // 800 px). Training keeps the default layout, whose numbers the loss parity tests pin down: channels-last
         // features differ from them by ~1e-6, enough for MobileNet's test to keep 1,296 proposals instead of 1,295
         // and its box loss to move by 7% (in PyTorch 1.13 the layout leaves the losses unchanged); and libtorch
         // 2.7's channels-last weight gradients stray from the default layout's (vgg16: by 10%)
-        List<NDArray> c = body.stages(isTraining() ? x : Functional.channelsLast(x));
+        List<NDArray> c = body.stages(isTraining() ? x : InferenceLayout.of(x));
         int n = c.size();
         NDArray[] results = new NDArray[n];
         NDArray last = inner.get(n - 1).apply(c.get(n - 1));

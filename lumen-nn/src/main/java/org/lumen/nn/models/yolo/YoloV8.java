@@ -15,6 +15,7 @@ import org.lumen.nn.layers.Sequential;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.module.Parameter;
 import org.lumen.nn.ops.Functional;
+import org.lumen.nn.ops.InferenceLayout;
 
 /**
  * A YOLOv8 detection network laid out as Ultralytics' {@code DetectionModel} builds {@code yolov8.yaml}, with
@@ -136,12 +137,12 @@ public final class YoloV8 extends Module {
 
     /**
      * The layout {@code net} runs {@code images} in: channels-last at inference (libtorch's oneDNN convolutions then
-     * skip two reorders each; 15-20% off a yolov8n/s pass at 640 px, {@link Functional#channelsLast}), as given in
+     * skip two reorders each; 15-20% off a yolov8n/s pass at 640 px) where {@link InferenceLayout} allows it, as given in
      * training, whose numbers the loss parity tests pin down (libtorch 2.7's channels-last backward differs from
      * the default layout's, by up to 10% on vgg16, which is why nothing that back-propagates runs in it).
      */
     static NDArray inferenceLayout(YoloV8 net, NDArray images) {
-        return net.isTraining() ? images : Functional.channelsLast(images);
+        return net.isTraining() ? images : InferenceLayout.of(images);
     }
 
     public String size() {

@@ -1,0 +1,108 @@
+package org.lumen.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.lumen.core.io.Npy;
+import org.lumen.core.testing.Python;
+
+/**
+ * Shared pieces of the front-door parity tests: the reference scripts (test resources under {@code frontdoor/}),
+ * scikit-image's photographs, and reading what {@code predict --json} printed.
+ */
+final class FrontDoor {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FrontDoor() {}
+
+    /** Runs the reference script {@code frontdoor/<script>} with {@code args}, in {@code dir}. */
+    static String reference(Path dir, String script, String... args) {
+        return Python.run(dir, resource("/frontdoor/" + script), args);
+    }
+
+    static String[] args(List<String> first, List<String> rest) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(rest);
+        return all.toArray(String[]::new);
+    }
+
+    /** A photograph scikit-image ships ({@code skimage/data/<name>}). */
+    static Path photograph(String name) {
+        String dir = Python.run(Path.of("target", "frontdoor"),
+                "import os, skimage\nprint(os.path.join(os.path.dirname(skimage.__file__), 'data'))").strip();
+        return Path.of(dir, name);
+    }
+
+    /** The JSON lines of {@code predict --json}, ordered by their {@code image} file name. */
+    static List<JsonNode> jsonLinesByImage(String out) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : out.lines().filter(l -> l.startsWith("{")).toList()) {
+            lines.add(JSON.readTree(line));
+        }
+        lines.sort(Comparator.comparing(n -> Path.of(n.get("image").asText()).getFileName().toString()));
+        return lines;
+    }
+
+    static float[] floats(JsonNode array) {
+        float[] f = new float[array.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) array.get(i).asDouble();
+        }
+        return f;
+    }
+
+    /** A 2-D .npy array as rows. */
+    static float[][] rows(Npy.Array a) {
+        int[] shape = a.shape();
+        float[] flat = a.floats();
+        float[][] out = new float[shape[0]][shape[1]];
+        for (int i = 0; i < shape[0]; i++) {
+            System.arraycopy(flat, i * shape[1], out[i], 0, shape[1]);
+        }
+        return out;
+    }
+
+    static double maxAbsDiff(float[][] a, float[][] b) {
+        if (a.length != b.length) {
+            throw new AssertionError("rows differ: " + a.length + " vs " + b.length);
+        }
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i].length != b[i].length) {
+                throw new AssertionError("row " + i + " lengths differ: " + a[i].length + " vs " + b[i].length);
+            }
+            for (int j = 0; j < a[i].length; j++) {
+                m = Math.max(m, Math.abs((double) a[i][j] - b[i][j]));
+            }
+        }
+        return m;
+    }
+
+    static double maxAbs(float[][] a) {
+        double m = 0;
+        for (float[] row : a) {
+            for (float v : row) {
+                m = Math.max(m, Math.abs(v));
+            }
+        }
+        return m;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = FrontDoor.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
