@@ -190,6 +190,18 @@ public class FasterRcnn extends Module {
     /** The transformed batch: normalised, resized, padded; and each image's size after resizing. */
     record Batch(NDArray images, int[][] sizes) {}
 
+    /**
+     * torchvision's {@code torch.min(min_size / short, max_size / long)} as float32 tensors compute it: a Python
+     * number divided by a tensor is {@code tensor.reciprocal() * number}, two float32 roundings, not one division.
+     * The difference decides sizes: for 480 rows at min size 800, 1/480 then x 800 gives 1.66666675 and 800 rows,
+     * a plain division 1.66666663 and 799 (one row of padding, and every row after the first resampled off).
+     */
+    static float resizeScale(int h, int w, int minSize, int maxSize) {
+        float byShort = (1f / Math.min(h, w)) * minSize;
+        float byLong = (1f / Math.max(h, w)) * maxSize;
+        return Math.min(byShort, byLong);
+    }
+
     /** {@code GeneralizedRCNNTransform} in evaluation: normalise, resize, pad to a multiple of 32. */
     Batch transform(List<NDArray> images) {
         NDManager m = images.get(0).getManager();
@@ -203,10 +215,10 @@ public class FasterRcnn extends Module {
             NDArray im = images.get(i).sub(mean).div(std);
             int h = (int) im.getShape().get(1);
             int w = (int) im.getShape().get(2);
-            double scale = Math.min((double) minSize / Math.min(h, w), (double) maxSize / Math.max(h, w));
+            float scale = resizeScale(h, w, minSize, maxSize);
             // torch: scale_factor (float32's value) with recompute_scale_factor=True -> floor(in * scale) in double
-            int oh = (int) Math.floor(h * (double) (float) scale);
-            int ow = (int) Math.floor(w * (double) (float) scale);
+            int oh = (int) Math.floor(h * (double) scale);
+            int ow = (int) Math.floor(w * (double) scale);
             if (oh != h || ow != w) {
                 im = Functional.resizeBilinear(im.expandDims(0), oh, ow).squeeze(0);
             }

@@ -1,0 +1,130 @@
+package org.lumen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.lumen.core.geometry.Rle;
+import org.lumen.core.io.Npy;
+
+/**
+ * The front door for torchvision's R-CNNs: {@code lumen predict --arch fasterrcnn_resnet50_fpn|maskrcnn_resnet50_fpn
+ * --weights W --classes 90 --imgsz 800 --json} on real photographs at their own sizes (astronaut 512 x 512, chelsea
+ * 300 x 451, and astronaut's top 480 rows, where float32 arithmetic decides the resized height), with torchvision
+ * 0.14's weights made realistic (backbone norms calibrated on the photographs), against torchvision's detections
+ * at min_size 800 / max_size 1333: at least 95% of each side's detections matched on the other (IoU >= 0.9, the
+ * same label, score within 1e-3), and for Mask R-CNN the matched masks' median IoU at least 0.99.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FrontDoorRcnnParityTest {
+    private static final Path DIR = Paths.get("target", "frontdoor", "rcnn").toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    void references() {
+        FrontDoor.reference(DIR, "rcnn_reference.py", DIR.toString(), "fasterrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fasterrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn"})
+    void predictEqualsTorchvisionAt800(String arch) throws Exception {
+        Cli.Result r = Cli.run("predict", "--arch", arch, "--weights", DIR.resolve(arch + ".safetensors"),
+                "--classes", 90, "--imgsz", 800, "--conf", 0.05, "--max-det", 100, "--json", DIR.resolve("images"));
+        assertEquals(0, r.exit(), r::toString);
+        JsonNode ref = JSON.readTree(Files.readString(DIR.resolve(arch + ".json")));
+        List<JsonNode> lines = FrontDoor.jsonLinesByImage(r.out());
+        assertEquals(3, lines.size(), r::toString);
+        boolean masks = arch.startsWith("maskrcnn");
+        for (JsonNode line : lines) {
+            String name = Path.of(line.get("image").asText()).getFileName().toString();
+            JsonNode want = ref.get(name);
+            JsonNode got = line.get("detections");
+            assertTrue(want.size() >= 50, name + ": torchvision gave only " + want.size() + " detections");
+            int[] toGot = matches(want, got);
+            int[] toWant = matches(got, want);
+            long a = Arrays.stream(toGot).filter(j -> j >= 0).count();
+            long b = Arrays.stream(toWant).filter(j -> j >= 0).count();
+            System.out.printf("front door %s %s: %d of %d torchvision detections matched, %d of %d of Lumen's%n", arch,
+                    name, a, want.size(), b, got.size());
+            assertTrue(a >= 0.95 * want.size(), arch + " " + name + ": " + a + " of " + want.size() + " matched");
+            assertTrue(b >= 0.95 * got.size(), arch + " " + name + ": " + b + " of " + got.size() + " matched");
+            if (masks) {
+                double median = medianMaskIou(DIR.resolve(arch + "." + name + ".masks.npy"), got, toGot);
+                System.out.printf("front door %s %s: median mask IoU %.4f%n", arch, name, median);
+                assertTrue(median >= 0.99, arch + " " + name + ": median mask IoU " + median);
+            }
+        }
+    }
+
+    /** For each detection of {@code from}, the index of one in {@code to} it matches, or -1. */
+    private static int[] matches(JsonNode from, JsonNode to) {
+        int[] out = new int[from.size()];
+        for (int i = 0; i < from.size(); i++) {
+            out[i] = -1;
+            JsonNode a = from.get(i);
+            for (int j = 0; j < to.size(); j++) {
+                JsonNode b = to.get(j);
+                if (a.get("label").asInt() == b.get("label").asInt()
+                        && Math.abs(a.get("score").asDouble() - b.get("score").asDouble()) <= 1e-3
+                        && iou(a.get("box"), b.get("box")) >= 0.9) {
+                    out[i] = j;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double iou(JsonNode a, JsonNode b) {
+        double w = Math.min(a.get(2).asDouble(), b.get(2).asDouble()) - Math.max(a.get(0).asDouble(), b.get(0).asDouble());
+        double h = Math.min(a.get(3).asDouble(), b.get(3).asDouble()) - Math.max(a.get(1).asDouble(), b.get(1).asDouble());
+        if (w <= 0 || h <= 0) {
+            return 0;
+        }
+        double inter = w * h;
+        double areaA = (a.get(2).asDouble() - a.get(0).asDouble()) * (a.get(3).asDouble() - a.get(1).asDouble());
+        double areaB = (b.get(2).asDouble() - b.get(0).asDouble()) * (b.get(3).asDouble() - b.get(1).asDouble());
+        return inter / (areaA + areaB - inter);
+    }
+
+    private static double medianMaskIou(Path npy, JsonNode got, int[] toGot) throws Exception {
+        Npy.Array stack = Npy.read(npy);
+        int[] shape = stack.shape();
+        int h = shape[1];
+        int w = shape[2];
+        long[] want = stack.longs();
+        List<Double> ious = new ArrayList<>();
+        for (int i = 0; i < toGot.length; i++) {
+            if (toGot[i] < 0) {
+                continue;
+            }
+            JsonNode mask = got.get(toGot[i]).get("mask");
+            assertEquals(h, mask.get("size").get(0).asInt());
+            assertEquals(w, mask.get("size").get(1).asInt());
+            byte[] m = Rle.fromCompressedString(mask.get("counts").asText(), h, w).decode();
+            long inter = 0;
+            long union = 0;
+            for (int p = 0; p < m.length; p++) {
+                boolean g = m[p] != 0;
+                boolean t = want[i * h * w + p] != 0;
+                inter += g && t ? 1 : 0;
+                union += g || t ? 1 : 0;
+            }
+            ious.add(union == 0 ? 1.0 : (double) inter / union);
+        }
+        assertTrue(!ious.isEmpty(), "no matched detections");
+        ious.sort(null);
+        return ious.get(ious.size() / 2);
+    }
+}
