@@ -34,6 +34,7 @@ public final class Main {
     static boolean debug;
 
     public static void main(String[] args) {
+        Running.start(args);
         System.exit(run(args));
     }
 

@@ -31,7 +31,17 @@ public final class ImageDecoder {
     /** The default pixel limit: 100 megapixels ({@code width * height}). */
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
+    private static volatile java.util.function.Consumer<Path> beforeRead = file -> {};
+
     private ImageDecoder() {}
+
+    /**
+     * Sets what is told each file's path just before it is read, for the whole process (the command line records
+     * which input it was on, so that a crash of the native engine can be reported naming it). Must be cheap.
+     */
+    public static void beforeEachRead(java.util.function.Consumer<Path> listener) {
+        beforeRead = listener == null ? file -> {} : listener;
+    }
 
     /** Reads {@code file} with the default limit of {@value #DEFAULT_MAX_PIXELS} pixels. */
     public static Image read(Path file) {
@@ -47,6 +57,7 @@ public final class ImageDecoder {
      * @throws IllegalArgumentException if {@code maxPixels <= 0}
      */
     public static Image read(Path file, long maxPixels) {
+        beforeRead.accept(file);
         PixelLimit limit = new PixelLimit(file, maxPixels);
         ImageFormat format = detect(file);
         try {
