@@ -202,10 +202,10 @@ public class FasterRcnn extends Module {
             NDArray im = images.get(i).sub(mean).div(std);
             int h = (int) im.getShape().get(1);
             int w = (int) im.getShape().get(2);
-            double scale = Math.min((double) minSize / Math.min(h, w), (double) maxSize / Math.max(h, w));
+            double scale = scale(h, w, minSize, maxSize);
             // torch: scale_factor (float32's value) with recompute_scale_factor=True -> floor(in * scale) in double
-            int oh = (int) Math.floor(h * (double) (float) scale);
-            int ow = (int) Math.floor(w * (double) (float) scale);
+            int oh = (int) Math.floor(h * scale);
+            int ow = (int) Math.floor(w * scale);
             if (oh != h || ow != w) {
                 im = Functional.resizeBilinear(im.expandDims(0), oh, ow).squeeze(0);
             }
@@ -230,6 +230,18 @@ public class FasterRcnn extends Module {
             padded.add(out.expandDims(0));
         }
         return new Batch(NDArrays.concat(padded, 0), sizes);
+    }
+
+    /**
+     * {@code _resize_image_and_masks}' scale, {@code min(min_size / short, max_size / long)}, as torch computes it
+     * in float32: a Python number divided by a tensor is the tensor's reciprocal times the number, which is not
+     * always the correctly rounded quotient: a 640x480 photo's short side scaled by float32's 800 / 480 gives 799
+     * pixels, by torch's product 800 (and a 500x375 one's 800 and 799 the other way round).
+     */
+    static double scale(int h, int w, int minSize, int maxSize) {
+        float bySide = (float) minSize * (1f / (float) Math.min(h, w));
+        float byLong = (float) maxSize * (1f / (float) Math.max(h, w));
+        return Math.min(bySide, byLong);
     }
 
     /** FPN outputs '0'..'3' (strides 4-32) and 'pool' (stride 64). */
