@@ -15,7 +15,9 @@ final class ModelOptions {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--imgsz", paramLabel = "S", description = "Input size (default: the model's, or 224 with --weights).")
+    @Option(names = "--imgsz", paramLabel = "S", description = "Input size (default: the model's; with --weights: 224 for classifiers and segmenters,"
+            + " 640 for YOLO, 800 for Faster/Mask R-CNN; an R-CNN keeps each image's aspect: short side S, long side at"
+            + " most S x 1333/800, as torchvision's min_size 800 and max_size 1333).")
     Integer imgsz;
 
     static final class Source {
@@ -65,7 +67,8 @@ final class ModelOptions {
         if (!Files.isRegularFile(b.weights)) {
             throw new LumenException(b.weights, "no such file");
         }
-        return DetectCli.fromWeights(b.arch, b.weights, b.classes, checkSize(imgsz == null ? 640 : imgsz));
+        return DetectCli.fromWeights(b.arch, b.weights, b.classes, checkSize(imgsz == null
+                ? org.lumen.nn.detect.DetectionNets.defaultImgsz(b.arch) : imgsz));
     }
 
     /** Loads the model; the caller closes it. */

@@ -14,13 +14,13 @@ import org.lumen.core.metrics.detection.DetectionMetrics;
 
 /**
  * A detector evaluated on a prepared split: COCO's statistics (pycocotools' definitions, from every detection
- * down to {@link #EVAL_CONF}), completeness and purity at a stated IoU and confidence, and the time per image.
+ * down to the detector's {@link DetectionNet#evalConf}: {@link #EVAL_CONF} for YOLO, 0.05 for R-CNN), completeness and purity at a stated IoU and confidence, and the time per image.
  * Boxes are compared in the pixels of the original images. An instance-segmentation model on a split with masks is
  * also evaluated on its masks ({@code maskCoco}: COCO's statistics with mask IoU, the masks pasted at each original
  * image's size as {@code predict} writes them).
  *
  * @param truth ground truth per image, original pixels
- * @param detections detections per image, original pixels, down to {@link #EVAL_CONF}
+ * @param detections detections per image, original pixels, down to {@link DetectionNet#evalConf}
  * @param maskCoco the mask statistics, or {@code null} (a detector, or a split without masks)
  * @param masks with {@code maskCoco}, each detection's mask at its original image's size; else {@code null}
  * @param msPerImage preprocess (decode, convert, resize), inference (network and the detector's own
@@ -49,6 +49,7 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
         List<Boxes> dets = new ArrayList<>();
         boolean masks = model.segments() && data.hasMasks();
         List<List<Rle>> maskDets = new ArrayList<>();
+        double evalConf = model.net().evalConf();
         long inferNs = 0;
         long postNs = 0;
         for (int from = 0; from < n; from += batch) {
@@ -58,7 +59,7 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
                 images.add(data.pixels(i));
             }
             long t0 = System.nanoTime();
-            try (Detector.Prepared out = model.detectPrepared(images, EVAL_CONF, EVAL_MAX_DET, masks)) {
+            try (Detector.Prepared out = model.detectPrepared(images, evalConf, EVAL_MAX_DET, masks)) {
                 long t1 = System.nanoTime();
                 for (int i = from; i < to; i++) {
                     int[] size = data.originalSize(i);

@@ -55,4 +55,12 @@ public interface DetectionNet {
 
     /** Default score threshold for prediction (torchvision: 0.05 in its box head; Ultralytics: 0.25). */
     double defaultConf();
+
+    /**
+     * The score down to which validation keeps detections for the COCO statistics, as the detector's reference
+     * evaluates it: Ultralytics' val 0.001 (the default), torchvision's detectors their box head's 0.05.
+     */
+    default double evalConf() {
+        return DetectionEvaluation.EVAL_CONF;
+    }
 }

@@ -49,6 +49,15 @@ public final class DetectionNets {
         return List.copyOf(FACTORIES.keySet());
     }
 
+    /**
+     * The input size a detector built from bare weights gets when none is given: torchvision's {@code min_size}
+     * 800 for R-CNN ({@code fasterrcnn_*}, {@code maskrcnn_*}: the short side scaled to 800 unless the long side
+     * would pass 1333), Ultralytics' 640 for YOLO.
+     */
+    public static int defaultImgsz(String arch) {
+        return arch.startsWith("fasterrcnn_") || arch.startsWith("maskrcnn_") ? 800 : 640;
+    }
+
     public static boolean exists(String arch) {
         return FACTORIES.containsKey(arch);
     }

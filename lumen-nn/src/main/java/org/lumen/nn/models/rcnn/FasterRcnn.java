@@ -245,6 +245,7 @@ public class FasterRcnn extends Module {
         return new Batch(NDArrays.concat(padded, 0), sizes);
     }
 
+
     /** FPN outputs '0'..'3' (strides 4-32) and 'pool' (stride 64). */
     List<NDArray> features(NDArray x) {
         // inference runs channels-last where InferenceLayout allows (about a quarter off the body, FPN and box head at

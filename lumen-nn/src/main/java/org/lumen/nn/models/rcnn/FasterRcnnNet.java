@@ -111,7 +111,7 @@ public class FasterRcnnNet implements DetectionNet {
     @Override
     public List<Boxes> detect(NDArray images, double conf, int maxDet) {
         List<Boxes> out = new ArrayList<>();
-        for (Boxes b : net.detect(split(images))) {
+        for (Boxes b : withThresholds(net, conf, maxDet).detect(split(images))) {
             out.add(select(b, kept(b, conf, maxDet)));
         }
         return out;
@@ -124,6 +124,16 @@ public class FasterRcnnNet implements DetectionNet {
             list.add(images.get(i));
         }
         return list;
+    }
+
+    /**
+     * Sets the box head's own cut ({@code box_score_thresh}, {@code box_detections_per_img}) to the caller's
+     * {@code conf} and {@code maxDet}, as a torchvision model built with them: a caller asking for detections below
+     * torchvision's default 0.05, or for more than its 100, gets them (above 0.05 and within 100 the detections are
+     * the same either way: a lower-scoring box never suppresses a higher one in NMS).
+     */
+    static FasterRcnn withThresholds(FasterRcnn net, double conf, int maxDet) {
+        return net.withDetections(conf, maxDet);
     }
 
     /** The first {@code maxDet} detections scoring at least {@code conf} (they come by descending score). */
@@ -207,6 +217,12 @@ public class FasterRcnnNet implements DetectionNet {
 
     @Override
     public double defaultConf() {
+        return 0.05;
+    }
+
+    /** torchvision's own evaluation cut: its box head's default {@code box_score_thresh} of 0.05. */
+    @Override
+    public double evalConf() {
         return 0.05;
     }
 }

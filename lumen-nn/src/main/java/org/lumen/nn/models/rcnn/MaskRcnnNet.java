@@ -46,7 +46,7 @@ public final class MaskRcnnNet extends FasterRcnnNet implements InstanceSegmenta
     public List<Masked> detectMasks(NDArray images, double conf, int maxDet) {
         MaskRcnn net = (MaskRcnn) module();
         List<NDArray> list = split(images);
-        FasterRcnn.Pass pass = net.pass(list);
+        FasterRcnn.Pass pass = withThresholds(net, conf, maxDet).pass(list);
         List<Boxes> kept = new ArrayList<>();
         for (Boxes b : pass.dets()) {
             kept.add(select(b, kept(b, conf, maxDet), false));
