@@ -141,10 +141,11 @@ final class DetectCli {
     /**
      * Detections for each file: one JSON line per image ({@code {"image", "detections": [{"box", "score",
      * "label", "class"}]}}, and {@code "mask"} as COCO RLE, {@code {"size": [h, w], "counts": "..."}}, for an
-     * instance segmentation model) or one text line; with {@code saveDir}, an annotated PNG per image.
+     * instance segmentation model) or one text line; with {@code saveDir}, an annotated PNG per image. A file that
+     * cannot be read is reported through {@code errors} and skipped (or, when strict, ends the loop).
      */
     static void predict(Detector d, List<Path> files, Double conf, int maxDet, Integer tile, int overlap,
-            boolean agnostic, double mergeIou, Path saveDir, boolean json) throws IOException {
+            boolean agnostic, double mergeIou, Path saveDir, boolean json, FileErrors errors) throws IOException {
         double c = conf == null ? d.net().defaultConf() : conf;
         checkUnit("--conf", c);
         if (maxDet < 1) {
@@ -157,7 +158,13 @@ final class DetectCli {
         List<String> names = d.info().classNames();
         for (Path file : files) {
             // stretched once for the whole image, so that tiles share one stretch
-            Image image = displayable(ImageDecoder.read(file));
+            Image image = errors.attempt(file, () -> displayable(ImageDecoder.read(file)));
+            if (errors.stopped()) {
+                break;
+            }
+            if (image == null) {
+                continue;
+            }
             Boxes boxes;
             org.lumen.nn.detect.MaskDetections found = null;
             if (masks && tile == null) {

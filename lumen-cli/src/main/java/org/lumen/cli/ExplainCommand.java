@@ -36,8 +36,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code lumen explain}: class activation maps for images. Every file is first written to a hidden folder beside
- * {@code --out}; only when all images have succeeded does it move into place (the whole folder in one rename if
- * {@code --out} is new, else file by file, each atomically), so a failure leaves no half-written output.
+ * {@code --out}; only when the run has finished does it move into place (the whole folder in one rename if
+ * {@code --out} is new, else file by file, each atomically), so a failure leaves no half-written output. An image
+ * file that cannot be read is reported and skipped ({@link FileErrors}; exit 2), the others are explained.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Explain a model's decisions with class activation maps (Grad-CAM and its family) or",
@@ -131,8 +132,14 @@ final class ExplainCommand implements Callable<Integer> {
             + " non-zero pixel belongs to the region).")
     Path region;
 
+    @Option(names = "--strict", description = "Stop at the first bad image file (exit 2; no output for it or the files"
+            + " after it). Without it a bad file gets its error line, the others are explained and the exit code is 2.")
+    boolean strict;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
     List<Path> inputs;
+
+    private FileErrors errors;
 
     @Override
     public Integer call() throws IOException {
@@ -147,6 +154,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         List<Path> files = PredictCommand.expand(inputs);
         List<String> stems = stems(files);
+        errors = new FileErrors(strict);
         if (modelOptions.isDetector()) {
             return explainDetections(files, stems);
         }
@@ -167,31 +175,44 @@ final class ExplainCommand implements Callable<Integer> {
             Path abs = out.toAbsolutePath();
             Path stage = stage(abs);
             try {
-                for (int from = 0; from < files.size(); from += batch) {
-                    int n = Math.min(batch, files.size() - from);
-                    explainBatch(model, cam, files.subList(from, from + n), stems.subList(from, from + n), targetIndex,
-                            name, stage);
+                // a bad file is left out of its batch, so the good files go through the same batches as without it
+                List<Integer> pending = new ArrayList<>();
+                List<Image> images = new ArrayList<>();
+                for (int i = 0; i < files.size() && !errors.stopped(); i++) {
+                    Path file = files.get(i);
+                    Image img = errors.attempt(file, () -> Preprocess.load(file, info.imgsz(), info.channels()));
+                    if (img != null) {
+                        pending.add(i);
+                        images.add(img);
+                    }
+                    if (pending.size() == batch || errors.stopped() || i == files.size() - 1) {
+                        explainBatch(model, cam, pending.stream().map(files::get).toList(),
+                                pending.stream().map(stems::get).toList(), images, targetIndex, name, stage);
+                        pending.clear();
+                        images.clear();
+                    }
                 }
                 publish(stage, abs);
             } finally {
                 AtomicFiles.deleteTree(stage);
             }
         }
-        return Main.OK;
+        return errors.exitCode();
     }
 
-    private void explainBatch(Classifier model, Explainer cam, List<Path> files, List<String> stems, Integer targetIndex,
-            String name, Path stage) throws IOException {
+    /** Explains one batch of loaded images (none: nothing to do) and writes their outputs into {@code stage}. */
+    private void explainBatch(Classifier model, Explainer cam, List<Path> files, List<String> stems, List<Image> images,
+            Integer targetIndex, String name, Path stage) throws IOException {
         ModelInfo info = model.info();
         int s = info.imgsz();
         int per = info.channels() * s * s;
         int n = files.size();
+        if (n == 0) {
+            return;
+        }
         float[] x = new float[n * per];
-        List<Image> images = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Image img = Preprocess.load(files.get(i), s, info.channels());
-            images.add(img);
-            float[] v = img.data().clone();
+            float[] v = images.get(i).data().clone();
             Preprocess.normalise(v, info.channels(), s, info.mean(), info.std());
             System.arraycopy(v, 0, x, i * per, per);
         }
@@ -264,8 +285,12 @@ final class ExplainCommand implements Callable<Integer> {
         Path abs = out.toAbsolutePath();
         Path stage = stage(abs);
         try {
-            for (int i = 0; i < files.size(); i++) {
-                Image raw = org.lumen.core.image.ImageDecoder.read(files.get(i));
+            for (int i = 0; i < files.size() && !errors.stopped(); i++) {
+                Path file = files.get(i);
+                Image raw = errors.attempt(file, () -> org.lumen.core.image.ImageDecoder.read(file));
+                if (raw == null) {
+                    continue;
+                }
                 Image img = Preprocess.fit(raw, s, info.channels());
                 float[] v = img.data().clone();
                 Preprocess.normalise(v, info.channels(), s, info.mean(), info.std());
@@ -286,7 +311,7 @@ final class ExplainCommand implements Callable<Integer> {
         } finally {
             AtomicFiles.deleteTree(stage);
         }
-        return Main.OK;
+        return errors.exitCode();
     }
 
     /** {@code --box} as a 0/1 mask of the model's {@code s x s} input. */
@@ -352,8 +377,12 @@ final class ExplainCommand implements Callable<Integer> {
             Path abs = out.toAbsolutePath();
             Path stage = stage(abs);
             try {
-                for (int i = 0; i < files.size(); i++) {
-                    Image raw = org.lumen.core.image.ImageDecoder.read(files.get(i));
+                for (int i = 0; i < files.size() && !errors.stopped(); i++) {
+                    Path file = files.get(i);
+                    Image raw = errors.attempt(file, () -> org.lumen.core.image.ImageDecoder.read(file));
+                    if (raw == null) {
+                        continue;
+                    }
                     Image img = Preprocess.fit(raw, s, 3);
                     double fx = (double) s / raw.width();
                     double fy = (double) s / raw.height();
@@ -375,7 +404,7 @@ final class ExplainCommand implements Callable<Integer> {
                 AtomicFiles.deleteTree(stage);
             }
         }
-        return Main.OK;
+        return errors.exitCode();
     }
 
     /** A class name, or an index (range-checked by the explainer against the model). */
@@ -451,8 +480,16 @@ final class ExplainCommand implements Callable<Integer> {
         return stems;
     }
 
-    /** Moves the finished files into {@code target}: the folder in one rename if it is new, else file by file. */
+    /**
+     * Moves the finished files into {@code target}: the folder in one rename if it is new, else file by file; none
+     * (every image was bad) leaves {@code target} as it was.
+     */
     private static void publish(Path stage, Path target) throws IOException {
+        try (Stream<Path> s = Files.list(stage)) {
+            if (s.findAny().isEmpty()) {
+                return;
+            }
+        }
         if (!Files.exists(target)) {
             try {
                 Files.move(stage, target, StandardCopyOption.ATOMIC_MOVE);

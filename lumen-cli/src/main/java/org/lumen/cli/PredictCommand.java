@@ -78,10 +78,15 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "OUT", description = "Folder for the mask PNGs of a segmentation model (new or empty).")
     Path out;
 
+    @Option(names = "--strict", description = "Stop at the first bad image file (exit 2; no output for it or the files"
+            + " after it). Without it a bad file gets its error line, the others are predicted and the exit code is 2.")
+    boolean strict;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
     List<Path> inputs;
 
     private final ObjectMapper mapper = new ObjectMapper();
+    private FileErrors errors;
 
     @Override
     public Integer call() throws IOException {
@@ -92,14 +97,15 @@ final class PredictCommand implements Callable<Integer> {
             throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
         }
         List<Path> files = expand(inputs);
+        errors = new FileErrors(strict);
         if (modelOptions.isDetector()) {
             if (out != null) {
                 throw new LumenException("--out", "is for segmentation models; a detector prints its detections (--save-dir draws them)");
             }
             try (Detector d = modelOptions.openDetector()) {
-                DetectCli.predict(d, files, conf, maxDet, tile, tileOverlap, agnosticNms, 0.5, saveDir, json);
+                DetectCli.predict(d, files, conf, maxDet, tile, tileOverlap, agnosticNms, 0.5, saveDir, json, errors);
             }
-            return Main.OK;
+            return errors.exitCode();
         }
         if (saveDir != null || tile != null || conf != null || agnosticNms) {
             throw new LumenException(saveDir != null ? "--save-dir" : tile != null ? "--tile" : conf != null ? "--conf"
@@ -116,24 +122,48 @@ final class PredictCommand implements Callable<Integer> {
         try (Classifier model = modelOptions.open()) {
             ModelInfo info = model.info();
             int per = info.channels() * info.imgsz() * info.imgsz();
-            for (int from = 0; from < files.size(); from += batch) {
-                int n = Math.min(batch, files.size() - from);
-                float[] x = new float[n * per];
-                for (int i = 0; i < n; i++) {
-                    float[] img = Preprocess.load(files.get(from + i), info.imgsz(), info.channels()).data().clone();
+            // a bad file is left out of its batch, so the good files go through the same batches as without it
+            List<Path> pending = new ArrayList<>();
+            List<float[]> loaded = new ArrayList<>();
+            for (Path file : files) {
+                float[] img = errors.attempt(file, () -> Preprocess.load(file, info.imgsz(), info.channels()).data().clone());
+                if (img != null) {
                     Preprocess.normalise(img, info.channels(), info.imgsz(), info.mean(), info.std());
-                    System.arraycopy(img, 0, x, i * per, per);
+                    pending.add(file);
+                    loaded.add(img);
                 }
-                float[][] logits = model.logits(x, n);
-                float[][] probs = Classifier.softmax(logits);
-                for (int i = 0; i < n; i++) {
-                    System.out.println(json ? jsonLine(files.get(from + i), logits[i], probs[i], info)
-                            : textLine(files.get(from + i), probs[i], info));
+                if (pending.size() == batch || errors.stopped()) {
+                    classify(model, pending, loaded, per);
                 }
-                System.out.flush();
+                if (errors.stopped()) {
+                    break;
+                }
             }
+            classify(model, pending, loaded, per);
         }
-        return Main.OK;
+        return errors.exitCode();
+    }
+
+    /** Prints the predictions for the loaded images and empties both lists. */
+    private void classify(Classifier model, List<Path> pending, List<float[]> loaded, int per) throws IOException {
+        int n = pending.size();
+        if (n == 0) {
+            return;
+        }
+        ModelInfo info = model.info();
+        float[] x = new float[n * per];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(loaded.get(i), 0, x, i * per, per);
+        }
+        float[][] logits = model.logits(x, n);
+        float[][] probs = Classifier.softmax(logits);
+        for (int i = 0; i < n; i++) {
+            System.out.println(json ? jsonLine(pending.get(i), logits[i], probs[i], info)
+                    : textLine(pending.get(i), probs[i], info));
+        }
+        System.out.flush();
+        pending.clear();
+        loaded.clear();
     }
 
     private int segment(Segmenter model, List<Path> files) throws IOException {
@@ -152,19 +182,37 @@ final class PredictCommand implements Callable<Integer> {
         }
         ModelInfo info = model.info();
         List<String> lines = new ArrayList<>();
-        AtomicFiles.writeFolder(out, tmp -> {
-            for (Map.Entry<String, Path> e : byStem.entrySet()) {
-                Image img = ImageDecoder.read(e.getValue());
-                float[] x = Preprocess.fit(img, info.imgsz(), info.channels()).data().clone();
-                Preprocess.normalise(x, info.channels(), info.imgsz(), info.mean(), info.std());
-                byte[] mask = model.predict(x, img.height(), img.width());
-                Path file = tmp.resolve(e.getKey() + ".png");
-                ImageIO.write(MaskFolder.maskImage(mask, img.width(), img.height()), "png", file.toFile());
-                lines.add(segmentLine(e.getValue(), out.resolve(e.getKey() + ".png"), mask, info));
-            }
-        });
+        try {
+            AtomicFiles.writeFolder(out, tmp -> {
+                for (Map.Entry<String, Path> e : byStem.entrySet()) {
+                    Image img = errors.attempt(e.getValue(), () -> ImageDecoder.read(e.getValue()));
+                    if (errors.stopped()) {
+                        break;
+                    }
+                    if (img == null) {
+                        continue;
+                    }
+                    float[] x = Preprocess.fit(img, info.imgsz(), info.channels()).data().clone();
+                    Preprocess.normalise(x, info.channels(), info.imgsz(), info.mean(), info.std());
+                    byte[] mask = model.predict(x, img.height(), img.width());
+                    Path file = tmp.resolve(e.getKey() + ".png");
+                    ImageIO.write(MaskFolder.maskImage(mask, img.width(), img.height()), "png", file.toFile());
+                    lines.add(segmentLine(e.getValue(), out.resolve(e.getKey() + ".png"), mask, info));
+                }
+                if (lines.isEmpty()) {
+                    throw new NoGoodImage(); // every image was bad: no --out folder
+                }
+            });
+        } catch (NoGoodImage e) {
+            return errors.exitCode();
+        }
         lines.forEach(System.out::println);
-        return Main.OK;
+        return errors.exitCode();
+    }
+
+    /** Aborts the mask folder when no image could be read, so that none appears. */
+    private static final class NoGoodImage extends RuntimeException {
+        private static final long serialVersionUID = 1L;
     }
 
     private String segmentLine(Path image, Path mask, byte[] classes, ModelInfo info) throws IOException {

@@ -203,7 +203,8 @@ class ExplainCommandTest {
                 "--counterfactual", a.toString());
         Path broken = tmp.resolve("images").resolve("zz_broken.png");
         Files.write(broken, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
-        assertRefused("zz_broken.png", "--batch", "1", a.toString(), broken.toString()); // fails after a succeeded
+        // alone it leaves no output; beside good files they are explained and it is skipped (PerFileErrorsTest)
+        assertRefused("zz_broken.png", "--batch", "1", broken.toString());
         Files.delete(broken);
     }
 }
