@@ -9,7 +9,8 @@ import nom.tam.util.FitsFile;
 import org.lumen.core.LumenException;
 
 /**
- * Decodes the first HDU of a FITS file that holds a 2-D image or a 3-D cube (NAXIS3 = bands).
+ * Decodes the first HDU of a FITS file that holds a 2-D image or a 3-D cube (NAXIS3 = bands): the primary
+ * HDU, an IMAGE extension, or a tile-compressed image ({@code .fits.fz}, read by {@link FitsCompressedReader}).
  *
  * <p>Headers are parsed with nom-tam-fits and checked against the pixel limit and the file length before
  * the data is read, row by row, straight into the float array. Values are physical:
@@ -47,10 +48,13 @@ final class FitsDecoder {
                 if (in.getFilePointer() + dataBytes > fileLength) {
                     throw truncated(file, hdu, dataBytes, fileLength - in.getFilePointer());
                 }
+                if (FitsCompressedReader.isCompressedImage(header)) {
+                    return FitsCompressedReader.read(file, in, header, limit);
+                }
                 in.skipAllBytes(dataBytes);
             }
         }
-        throw new LumenException(file, "no 2-D or 3-D image HDU in this FITS file");
+        throw new LumenException(file, "no 2-D or 3-D image HDU (plain or tile-compressed) in this FITS file");
     }
 
     /** The primary HDU or an IMAGE extension with two or three axes (tables and empty HDUs are skipped). */
