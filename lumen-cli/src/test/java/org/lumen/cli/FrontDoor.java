@@ -95,6 +95,40 @@ final class FrontDoor {
         return m;
     }
 
+    /**
+     * For each detection of {@code from} (a {@code predict --json} detections array, or a reference's in the same
+     * form), the index of one in {@code to} it matches (the same label, score within 1e-3, IoU >= 0.9), or -1.
+     */
+    static int[] matches(JsonNode from, JsonNode to) {
+        int[] out = new int[from.size()];
+        for (int i = 0; i < from.size(); i++) {
+            out[i] = -1;
+            JsonNode a = from.get(i);
+            for (int j = 0; j < to.size(); j++) {
+                JsonNode b = to.get(j);
+                if (a.get("label").asInt() == b.get("label").asInt()
+                        && Math.abs(a.get("score").asDouble() - b.get("score").asDouble()) <= 1e-3
+                        && iou(a.get("box"), b.get("box")) >= 0.9) {
+                    out[i] = j;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    static double iou(JsonNode a, JsonNode b) {
+        double w = Math.min(a.get(2).asDouble(), b.get(2).asDouble()) - Math.max(a.get(0).asDouble(), b.get(0).asDouble());
+        double h = Math.min(a.get(3).asDouble(), b.get(3).asDouble()) - Math.max(a.get(1).asDouble(), b.get(1).asDouble());
+        if (w <= 0 || h <= 0) {
+            return 0;
+        }
+        double inter = w * h;
+        double areaA = (a.get(2).asDouble() - a.get(0).asDouble()) * (a.get(3).asDouble() - a.get(1).asDouble());
+        double areaB = (b.get(2).asDouble() - b.get(0).asDouble()) * (b.get(3).asDouble() - b.get(1).asDouble());
+        return inter / (areaA + areaB - inter);
+    }
+
     private static String resource(String name) {
         try (InputStream in = FrontDoor.class.getResourceAsStream(name)) {
             if (in == null) {

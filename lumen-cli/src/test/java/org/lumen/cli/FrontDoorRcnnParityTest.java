@@ -51,8 +51,8 @@ class FrontDoorRcnnParityTest {
             JsonNode want = ref.get(name);
             JsonNode got = line.get("detections");
             assertTrue(want.size() >= 50, name + ": torchvision gave only " + want.size() + " detections");
-            int[] toGot = matches(want, got);
-            int[] toWant = matches(got, want);
+            int[] toGot = FrontDoor.matches(want, got);
+            int[] toWant = FrontDoor.matches(got, want);
             long a = Arrays.stream(toGot).filter(j -> j >= 0).count();
             long b = Arrays.stream(toWant).filter(j -> j >= 0).count();
             System.out.printf("front door %s %s: %d of %d torchvision detections matched, %d of %d of Lumen's%n", arch,
@@ -65,37 +65,6 @@ class FrontDoorRcnnParityTest {
                 assertTrue(median >= 0.99, arch + " " + name + ": median mask IoU " + median);
             }
         }
-    }
-
-    /** For each detection of {@code from}, the index of one in {@code to} it matches, or -1. */
-    private static int[] matches(JsonNode from, JsonNode to) {
-        int[] out = new int[from.size()];
-        for (int i = 0; i < from.size(); i++) {
-            out[i] = -1;
-            JsonNode a = from.get(i);
-            for (int j = 0; j < to.size(); j++) {
-                JsonNode b = to.get(j);
-                if (a.get("label").asInt() == b.get("label").asInt()
-                        && Math.abs(a.get("score").asDouble() - b.get("score").asDouble()) <= 1e-3
-                        && iou(a.get("box"), b.get("box")) >= 0.9) {
-                    out[i] = j;
-                    break;
-                }
-            }
-        }
-        return out;
-    }
-
-    private static double iou(JsonNode a, JsonNode b) {
-        double w = Math.min(a.get(2).asDouble(), b.get(2).asDouble()) - Math.max(a.get(0).asDouble(), b.get(0).asDouble());
-        double h = Math.min(a.get(3).asDouble(), b.get(3).asDouble()) - Math.max(a.get(1).asDouble(), b.get(1).asDouble());
-        if (w <= 0 || h <= 0) {
-            return 0;
-        }
-        double inter = w * h;
-        double areaA = (a.get(2).asDouble() - a.get(0).asDouble()) * (a.get(3).asDouble() - a.get(1).asDouble());
-        double areaB = (b.get(2).asDouble() - b.get(0).asDouble()) * (b.get(3).asDouble() - b.get(1).asDouble());
-        return inter / (areaA + areaB - inter);
     }
 
     private static double medianMaskIou(Path npy, JsonNode got, int[] toGot) throws Exception {
