@@ -41,6 +41,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  lumen predict --model runs/clumps/best survey/classify/test/clumpy/galaxy_00003.png",
             "  lumen predict --model runs/clumps/best --json survey/classify/test",
             "  lumen predict --arch resnet18 --weights resnet18.safetensors --classes 1000 --top 5 cat.jpg",
+            "    (torchvision's ImageNet names; --classes 90 R-CNNs and --classes 80 YOLOs get COCO's)",
+            "  lumen predict --arch resnet18 --weights tumours.safetensors --classes 3 --names tumours.txt --json scans",
             "  lumen predict --model runs/det/best --json --save-dir shown survey/detect/images/test",
             "  lumen predict --model runs/det/best --tile 128 --tile-overlap 32 --agnostic-nms big_field.fits",
             "  lumen predict --model runs/seg/best --out masks survey/segment/images/test"})
