@@ -133,9 +133,14 @@ final class ModelOptions {
         return Segmenter.fromWeights(info, b.weights);
     }
 
-    private static int checkSize(int s) {
-        if (s < 16 || s > 4096) {
-            throw new LumenException("--imgsz", "must be between 16 and 4096, got " + s);
+    /** The one range of {@code --imgsz} every command accepts (training detectors asks for a multiple of 32 in it). */
+    static final int MIN_IMGSZ = 16;
+    static final int MAX_IMGSZ = 4096;
+
+    /** {@code s} if it lies in {@code [MIN_IMGSZ, MAX_IMGSZ]}; refused as {@code error: --imgsz: ...} otherwise. */
+    static int checkSize(int s) {
+        if (s < MIN_IMGSZ || s > MAX_IMGSZ) {
+            throw new LumenException("--imgsz", "must be between " + MIN_IMGSZ + " and " + MAX_IMGSZ + ", got " + s);
         }
         return s;
     }
