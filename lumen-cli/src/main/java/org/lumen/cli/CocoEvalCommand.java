@@ -15,15 +15,15 @@ import picocli.CommandLine.Option;
 /** {@code lumen coco-eval}: the 12 COCO statistics of a results file, as pycocotools computes them. */
 @Command(name = "coco-eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate detections against COCO ground truth, as pycocotools' COCOeval does.",
-            "Detections are in the COCO results format: a list of {\"image_id\",",
-            "\"category_id\", \"bbox\": [x, y, w, h], \"score\"}, with \"segmentation\" (RLE)",
-            "for --iou-type segm. Prints the 12 statistics in pycocotools' layout: AP at IoU",
-            ".50:.95, .50 and .75 and for small, medium and large objects; AR at 1, 10 and",
-            "100 detections per image and for small, medium and large objects. --json prints",
-            "one object with the keys AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs,",
-            "ARm, ARl. -1 means undefined (no ground truth in that setting). Detections that",
-            "name unknown images or categories, have malformed boxes or masks or lack a",
-            "score are refused, each listed with its index."},
+            "Detections are in the COCO results format: a list of {\"image_id\", "
+            + "\"category_id\", \"bbox\": [x, y, w, h], \"score\"}, with \"segmentation\" (RLE) "
+            + "for --iou-type segm. Prints the 12 statistics in pycocotools' layout: AP at IoU "
+            + ".50:.95, .50 and .75 and for small, medium and large objects; AR at 1, 10 and "
+            + "100 detections per image and for small, medium and large objects. --json prints "
+            + "one object with the keys AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, "
+            + "ARm, ARl. -1 means undefined (no ground truth in that setting). Detections that "
+            + "name unknown images or categories, have malformed boxes or masks or lack a "
+            + "score are refused, each listed with its index."},
         footer = {"", "Examples:", "  lumen coco-eval --gt instances_val.json --dt detections.json",
             "  lumen coco-eval --gt instances_val.json --dt masks.json --iou-type segm --json"})
 final class CocoEvalCommand implements Callable<Integer> {

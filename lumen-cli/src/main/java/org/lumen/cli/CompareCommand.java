@@ -27,14 +27,14 @@ import picocli.CommandLine.Parameters;
  * orchard paper's table (precision and recall at a confidence, box and mask AP, milliseconds per image).
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate trained detectors and instance-segmentation models (e.g. a YOLOv8-seg and a",
-            "Mask R-CNN) on the same split and write one table: precision and recall at --conf and --iou (a",
-            "detection is right when its box overlaps an unmatched object of its class by --iou), COCO box mAP50",
-            "and mAP50-95, mask mAP50 and mAP50-95 (pycocotools' definitions; for models that segment),",
-            "parameters, and milliseconds per image for preprocessing, inference and postprocessing (mask",
-            "pasting included) at --conf and --batch, after a warm-up. When any model segments, --data is read as an instance",
-            "dataset (COCO with segmentations, YOLO segmentation labels or class masks) and every model is scored",
-            "on those objects. Writes OUT/compare.md, OUT/compare.csv and OUT/compare.json and prints the table."},
+        description = {"Evaluate trained detectors and instance-segmentation models (e.g. a YOLOv8-seg and a "
+            + "Mask R-CNN) on the same split and write one table: precision and recall at --conf and --iou (a "
+            + "detection is right when its box overlaps an unmatched object of its class by --iou), COCO box mAP50 "
+            + "and mAP50-95, mask mAP50 and mAP50-95 (pycocotools' definitions; for models that segment), "
+            + "parameters, and milliseconds per image for preprocessing, inference and postprocessing (mask "
+            + "pasting included) at --conf and --batch, after a warm-up. When any model segments, --data is read as an instance "
+            + "dataset (COCO with segmentations, YOLO segmentation labels or class masks) and every model is scored "
+            + "on those objects. Writes OUT/compare.md, OUT/compare.csv and OUT/compare.json and prints the table."},
         footer = {"", "Examples:",
             "  lumen compare --data survey/segment --split test --out runs/compare runs/yoloseg/best runs/maskrcnn/best",
             "  lumen compare --data orchard --conf 0.5 --batch 1 --out cmp yolo/best mask/best"})

@@ -21,13 +21,13 @@ import picocli.CommandLine.Option;
         description = {"Convert an instance-segmentation dataset between layouts (all splits present; images copied):",
             "  coco      annotations/instances_{split}.json (polygons or RLE) + images/{split}/",
             "  yolo-seg  data.yaml + images/{split}/ + labels/{split}/NAME.txt ('class x1 y1 ... xn yn', in [0, 1])",
-            "  masks     classes.json + images/{split}/ + masks/{split}/NAME.png (pixel = class, 0 = background)",
-            "The input is checked first and every fault of a file is listed (odd coordinate counts, fewer than 3",
-            "points, points outside the image, unknown classes, outlines without area or crossing themselves, RLE",
-            "sizes other than the image's); nothing is written unless all of it is good. OUT must be new or empty.",
-            "Polygons of one object in several parts become one YOLO outline as Ultralytics joins them; a mask",
-            "becomes the outline of its largest 4-connected part (holes filled); a class mask's objects are its",
-            "4-connected components of each class; COCO category ids in increasing order are YOLO classes 0, 1, ...",
+            "  masks     classes.json + images/{split}/ + masks/{split}/NAME.png (pixel = class, 0 = background) "
+            + "The input is checked first and every fault of a file is listed (odd coordinate counts, fewer than 3 "
+            + "points, points outside the image, unknown classes, outlines without area or crossing themselves, RLE "
+            + "sizes other than the image's); nothing is written unless all of it is good. OUT must be new or empty.",
+            "Polygons of one object in several parts become one YOLO outline as Ultralytics joins them; a mask "
+            + "becomes the outline of its largest 4-connected part (holes filled); a class mask's objects are its "
+            + "4-connected components of each class; COCO category ids in increasing order are YOLO classes 0, 1, ...",
             "and mask values 1, 2, .... Crowd (iscrowd) regions are kept in COCO output only."},
         footer = {"", "Examples:",
             "  lumen convert --from coco --to yolo-seg --data survey/segment --out clumps-yolo",

@@ -28,11 +28,11 @@ import picocli.CommandLine.Option;
  * the last line printed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the main job on the built-in synthetic galaxy survey: generate it, train a classifier",
-            "(clumpy vs smooth), evaluate it on the test split, explain a few test galaxies with Grad-CAM",
-            "(with deletion/insertion AUC and the pointing game against clump boxes), train a YOLOv8-style",
-            "detector to find the clumps (completeness, purity, mAP50 on the test split), and write an HTML",
-            "report (printed last).",
+        description = {"Run the main job on the built-in synthetic galaxy survey: generate it, train a classifier "
+            + "(clumpy vs smooth), evaluate it on the test split, explain a few test galaxies with Grad-CAM "
+            + "(with deletion/insertion AUC and the pointing game against clump boxes), train a YOLOv8-style "
+            + "detector to find the clumps (completeness, purity, mAP50 on the test split), and write an HTML "
+            + "report (printed last).",
             "A few minutes on 2 cores."},
         footer = {"", "Examples:", "  lumen demo", "  lumen demo --out /tmp/demo --count 1200 --epochs 10"})
 final class DemoCommand implements Callable<Integer> {

@@ -250,10 +250,10 @@ final class DetectCli {
     }
 
     /** A detector from bare weights ({@code --arch A --weights W --classes K}). */
-    static Detector fromWeights(String arch, Path weights, int classes, int imgsz) {
+    static Detector fromWeights(String arch, Path weights, List<String> classNames, int imgsz) {
         checkArch(arch);
         float[][] norm = ModelInfo.defaultNormalisation(3);
-        ModelInfo info = new ModelInfo("detect", arch, ModelInfo.anonymousClasses(classes), imgsz, 3, norm[0],
+        ModelInfo info = new ModelInfo("detect", arch, classNames, imgsz, 3, norm[0],
                 norm[1], null);
         return Detector.fromWeights(info, weights);
     }

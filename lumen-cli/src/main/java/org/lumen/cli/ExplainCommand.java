@@ -41,15 +41,15 @@ import picocli.CommandLine.Parameters;
  * file that cannot be read is reported and skipped ({@link FileErrors}; exit 2), the others are explained.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Explain a model's decisions with class activation maps (Grad-CAM and its family) or",
-            "attributions to input pixels (gradients and perturbations).",
-            "Per image, in --out: <stem>.<method>.png (the heatmap over the image, viridis, with a legend),",
-            "<stem>.<method>.npy (the heatmap in [0,1] at the model's input size, float32) and",
-            "<stem>.<method>.raw.npy (the map at the layer's resolution after ReLU, before normalisation).",
-            "Methods: gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam,",
-            "eigengradcam, scorecam, ablationcam (the last two run one forward pass per channel of the layer);",
-            "saliency, inputxgradient, guided-backprop, deconvnet, guided-gradcam (with one --layer),",
-            "integrated-gradients, smoothgrad (--base), occlusion, lime and kernelshap (--superpixels grid|slic)."},
+        description = {"Explain a model's decisions with class activation maps (Grad-CAM and its family) or "
+            + "attributions to input pixels (gradients and perturbations).",
+            "Per image, in --out: <stem>.<method>.png (the heatmap over the image, viridis, with a legend), "
+            + "<stem>.<method>.npy (the heatmap in [0,1] at the model's input size, float32) and "
+            + "<stem>.<method>.raw.npy (the map at the layer's resolution after ReLU, before normalisation).",
+            "Methods: gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam, "
+            + "eigengradcam, scorecam, ablationcam (the last two run one forward pass per channel of the layer); "
+            + "saliency, inputxgradient, guided-backprop, deconvnet, guided-gradcam (with one --layer), "
+            + "integrated-gradients, smoothgrad (--base), occlusion, lime and kernelshap (--superpixels grid|slic)."},
         footer = {"", "Examples:",
             "  lumen explain --model runs/clumps/best --method gradcam --out runs/clumps/cam survey/classify/test/clumpy",
             "  lumen explain --model runs/clumps/best --method gradcam++ --layer layer3 --layer layer4 --target smooth \\",

@@ -36,11 +36,11 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "explain-eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure the quality of explanations: per image and method, and their means.",
-            "Deletion and insertion curves and AUC (RISE: pixels by heatmap rank, 0 = mean colour for deletion,",
-            "insertion from a blurred image), ROAD most/least-relevant-first with noisy linear imputation,",
-            "confidence change of image x heatmap, the pointing game against --boxes, and with several methods",
-            "the Spearman rank correlation between their maps. Scores are the target's softmax probability",
-            "(or --score logit). Writes DIR/explain-eval.json and DIR/deletion-insertion.png."},
+            "Deletion and insertion curves and AUC (RISE: pixels by heatmap rank, 0 = mean colour for deletion, "
+            + "insertion from a blurred image), ROAD most/least-relevant-first with noisy linear imputation, "
+            + "confidence change of image x heatmap, the pointing game against --boxes, and with several methods "
+            + "the Spearman rank correlation between their maps. Scores are the target's softmax probability "
+            + "(or --score logit). Writes DIR/explain-eval.json and DIR/deletion-insertion.png."},
         footer = {"", "Examples:",
             "  lumen explain-eval --model runs/clumps/best --method gradcam --out runs/clumps/xeval \\",
             "      survey/classify/test/clumpy",

@@ -2,6 +2,7 @@ package org.lumen.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.lumen.core.LumenException;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
@@ -40,6 +41,15 @@ final class ModelOptions {
 
         @Option(names = "--channels", defaultValue = "3", paramLabel = "C", description = "Input channels (default: ${DEFAULT-VALUE}).")
         int channels;
+
+        @Option(names = "--names", paramLabel = "FILE", description = "Class names, one per line, K of them (default:"
+                + " torchvision's ImageNet names for a classifier with --classes 1000, its COCO names for an R-CNN with"
+                + " --classes 90 and a YOLO with --classes 80, else class0, class1, ...).")
+        Path names;
+
+        List<String> classNames(boolean detector) {
+            return ClassNames.forWeights(arch, classes, detector, names);
+        }
     }
 
     /** Whether the model named is a detector (its model.json says so, or --arch names a detector). */
@@ -67,7 +77,7 @@ final class ModelOptions {
         if (!Files.isRegularFile(b.weights)) {
             throw new LumenException(b.weights, "no such file");
         }
-        return DetectCli.fromWeights(b.arch, b.weights, b.classes, checkSize(imgsz == null
+        return DetectCli.fromWeights(b.arch, b.weights, b.classNames(true), checkSize(imgsz == null
                 ? org.lumen.nn.detect.DetectionNets.defaultImgsz(b.arch) : imgsz));
     }
 
@@ -89,7 +99,7 @@ final class ModelOptions {
             throw new LumenException(b.weights, "no such file");
         }
         float[][] norm = ModelInfo.defaultNormalisation(b.channels);
-        ModelInfo info = new ModelInfo("classify", b.arch, ModelInfo.anonymousClasses(b.classes),
+        ModelInfo info = new ModelInfo("classify", b.arch, b.classNames(false),
                 checkSize(imgsz == null ? 224 : imgsz), b.channels, norm[0], norm[1], null);
         return Classifier.fromWeights(info, b.weights);
     }
@@ -118,14 +128,19 @@ final class ModelOptions {
             throw new LumenException(b.weights, "no such file");
         }
         float[][] norm = ModelInfo.defaultNormalisation(b.channels);
-        ModelInfo info = new ModelInfo(Segmenter.TASK, b.arch, ModelInfo.anonymousClasses(b.classes),
+        ModelInfo info = new ModelInfo(Segmenter.TASK, b.arch, b.classNames(false),
                 checkSize(imgsz == null ? 224 : imgsz), b.channels, norm[0], norm[1], null);
         return Segmenter.fromWeights(info, b.weights);
     }
 
-    private static int checkSize(int s) {
-        if (s < 16 || s > 4096) {
-            throw new LumenException("--imgsz", "must be between 16 and 4096, got " + s);
+    /** The one range of {@code --imgsz} every command accepts (training detectors asks for a multiple of 32 in it). */
+    static final int MIN_IMGSZ = 16;
+    static final int MAX_IMGSZ = 4096;
+
+    /** {@code s} if it lies in {@code [MIN_IMGSZ, MAX_IMGSZ]}; refused as {@code error: --imgsz: ...} otherwise. */
+    static int checkSize(int s) {
+        if (s < MIN_IMGSZ || s > MAX_IMGSZ) {
+            throw new LumenException("--imgsz", "must be between " + MIN_IMGSZ + " and " + MAX_IMGSZ + ", got " + s);
         }
         return s;
     }

@@ -30,17 +30,19 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lumen predict}: classify, detect or segment images (files, or folders searched recursively). */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify images, detect objects in them, or segment them. IMAGE may be a file or a folder",
-            "(searched recursively, sorted). --json prints one JSON object per image: for a classifier {\"image\",",
-            "\"logits\", \"probabilities\", \"top\": [{\"index\", \"class\", \"probability\"}]}; for a detector",
-            "{\"image\", \"detections\": [{\"box\": [x1, y1, x2, y2], \"score\", \"label\", \"class\"}]} in the image's",
-            "pixels; otherwise one line per image.",
-            "A segmentation model writes OUT/<stem>.png per image (8-bit grey, pixel = class index, at the image's",
-            "own size: logits resized bilinearly, then arg-max); OUT must be new or empty and appears whole.",
+        description = {"Classify images, detect objects in them, or segment them. IMAGE may be a file or a folder "
+            + "(searched recursively, sorted). --json prints one JSON object per image: for a classifier {\"image\", "
+            + "\"logits\", \"probabilities\", \"top\": [{\"index\", \"class\", \"probability\"}]}; for a detector "
+            + "{\"image\", \"detections\": [{\"box\": [x1, y1, x2, y2], \"score\", \"label\", \"class\"}]} in the image's "
+            + "pixels; otherwise one line per image.",
+            "A segmentation model writes OUT/<stem>.png per image (8-bit grey, pixel = class index, at the image's "
+            + "own size: logits resized bilinearly, then arg-max); OUT must be new or empty and appears whole.",
             "--json then prints {\"image\", \"mask\", \"fractions\": {class: share of pixels}} per image."},
         footer = {"", "Examples:", "  lumen predict --model runs/clumps/best survey/classify/test/clumpy/galaxy_00003.png",
             "  lumen predict --model runs/clumps/best --json survey/classify/test",
             "  lumen predict --arch resnet18 --weights resnet18.safetensors --classes 1000 --top 5 cat.jpg",
+            "    (torchvision's ImageNet names; --classes 90 R-CNNs and --classes 80 YOLOs get COCO's)",
+            "  lumen predict --arch resnet18 --weights tumours.safetensors --classes 3 --names tumours.txt --json scans",
             "  lumen predict --model runs/det/best --json --save-dir shown survey/detect/images/test",
             "  lumen predict --model runs/det/best --tile 128 --tile-overlap 32 --agnostic-nms big_field.fits",
             "  lumen predict --model runs/seg/best --out masks survey/segment/images/test"})

@@ -34,11 +34,11 @@ import picocli.CommandLine.Option;
  * second one on the whole images with the same settings, and both are evaluated on the same test split.
  */
 @Command(name = "segment-classify", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Segment, then classify: mask every image of an ImageFolder dataset (train, val, test) with a",
-            "segmentation model's foreground, train a classifier on the masked images and one on the whole images",
-            "(same architecture, settings and seed), evaluate both on the test split, and write OUT/comparison.json",
-            "(accuracy, macro precision/recall/F1/specificity, ROC AUC for each) beside OUT/masked/ (the masked",
-            "dataset), OUT/masked-run/ and OUT/whole-run/ (run folders) and their test reports."},
+        description = {"Segment, then classify: mask every image of an ImageFolder dataset (train, val, test) with a "
+            + "segmentation model's foreground, train a classifier on the masked images and one on the whole images "
+            + "(same architecture, settings and seed), evaluate both on the test split, and write OUT/comparison.json "
+            + "(accuracy, macro precision/recall/F1/specificity, ROC AUC for each) beside OUT/masked/ (the masked "
+            + "dataset), OUT/masked-run/ and OUT/whole-run/ (run folders) and their test reports."},
         footer = {"", "Examples:",
             "  lumen segment-classify --seg-model runs/lungs/best --data cxr --arch resnet18 --imgsz 224 \\",
             "      --epochs 10 --out runs/tb-seg-cls"})
@@ -70,9 +70,7 @@ final class SegmentClassifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Backbones.create(arch, 2, 3);
-        if (imgsz < 16 || imgsz > 2048) {
-            throw new LumenException("--imgsz", "must be between 16 and 2048, got " + imgsz);
-        }
+        ModelOptions.checkSize(imgsz);
         if (Files.isDirectory(out)) {
             try (var s = Files.list(out)) {
                 if (s.findAny().isPresent()) {

@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
 final class SynthCommand {
 
     @Command(name = "galaxies", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Write a synthetic galaxy survey: SDSS-like g/r/i cut-outs (Sersic disk and bulge, PSF,",
-                "sky and Poisson noise, asinh colour stretch), a share of them with giant star-forming clumps.",
-                "Layout: DIR/classify/{train,val,test}/{clumpy,smooth}/*.png and DIR/detect/ (COCO json per",
-                "split, YOLO labels, data.yaml), plus DIR/survey.json with the truth for every galaxy."},
+            description = {"Write a synthetic galaxy survey: SDSS-like g/r/i cut-outs (Sersic disk and bulge, PSF, "
+                + "sky and Poisson noise, asinh colour stretch), a share of them with giant star-forming clumps.",
+                "Layout: DIR/classify/{train,val,test}/{clumpy,smooth}/*.png and DIR/detect/ (COCO json per "
+                + "split, YOLO labels, data.yaml), plus DIR/survey.json with the truth for every galaxy."},
             footer = {"", "Examples:", "  lumen synth galaxies --out survey",
                 "  lumen synth galaxies --out big --count 5000 --size 96 --seed 7"})
     static final class Galaxies implements Callable<Integer> {

@@ -21,14 +21,14 @@ import picocli.CommandLine.Option;
 
 /** {@code lumen train}: training of a classifier (ImageFolder), a detector (COCO or YOLO) or a semantic-segmentation model (mask folders). */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a classifier, a detector or a segmentation model. For --task classify, --data is an ImageFolder root with train/ and val/",
-            "(one sub-folder per class). Writes RUN/best and RUN/last (model directories), RUN/results.csv",
-            "(one row per epoch) and training-curve plots. With --folds K, trains K models by stratified",
-            "k-fold cross-validation over train+val and writes RUN/folds.json with mean and sd.",
-            "For --task segment, --data is a mask dataset: classes.json, images/{train,val}/ and masks/{train,val}/",
-            "(one-channel PNG per image, same stem, pixel = class index; `lumen synth galaxies` writes one in",
-            "DIR/segment), --arch is unet, unet-w<W>-d<D> or unet-<backbone> (e.g. unet-resnet18; --weights then",
-            "loads a classifier's weights into the encoder), --loss picks the loss, and --monitor defaults to dice_mean."},
+        description = {"Train a classifier, a detector or a segmentation model. For --task classify, --data is an ImageFolder root with train/ and val/ "
+            + "(one sub-folder per class). Writes RUN/best and RUN/last (model directories), RUN/results.csv "
+            + "(one row per epoch) and training-curve plots. With --folds K, trains K models by stratified "
+            + "k-fold cross-validation over train+val and writes RUN/folds.json with mean and sd.",
+            "For --task segment, --data is a mask dataset: classes.json, images/{train,val}/ and masks/{train,val}/ "
+            + "(one-channel PNG per image, same stem, pixel = class index; `lumen synth galaxies` writes one in "
+            + "DIR/segment), --arch is unet, unet-w<W>-d<D> or unet-<backbone> (e.g. unet-resnet18; --weights then "
+            + "loads a classifier's weights into the encoder), --loss picks the loss, and --monitor defaults to dice_mean."},
         footer = {"", "Examples:",
             "  lumen train --task classify --data survey/classify --arch resnet18 --epochs 5 --imgsz 64 --out runs/clumps",
             "  lumen train --task classify --data cxr --arch densenet121 --weights densenet121.safetensors \\",
@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "D", description = "Dataset root.")
     Path data;
 
-    @Option(names = "--arch", required = true, paramLabel = "A", description = "Architecture, torchvision's name: ${COMPLETION-CANDIDATES}; for segment: unet, unet-w<W>-d<D>, unet-<one of those>.",
+    @Option(names = "--arch", required = true, paramLabel = "A", description = "Architecture. For classify (torchvision's names), then detect (YOLOv8, torchvision's R-CNNs): ${COMPLETION-CANDIDATES}. For segment: unet, unet-w<W>-d<D>, unet-<a classify architecture>.",
             completionCandidates = ArchNames.class)
     String arch;
 
@@ -151,9 +151,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             Backbones.create(arch, 2, channels); // checks --arch and --channels before any data is read
         }
-        if (imgsz < 16 || imgsz > 2048) {
-            throw new LumenException("--imgsz", "must be between 16 and 2048, got " + imgsz);
-        }
+        ModelOptions.checkSize(imgsz);
         if (folds == 1 || folds < 0 || folds > 50) {
             throw new LumenException("--folds", "must be 0 (off) or between 2 and 50, got " + folds);
         }
@@ -194,8 +192,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private int trainDetector() throws IOException {
         DetectCli.checkArch(arch);
-        if (imgsz < 32 || imgsz > 2048 || imgsz % 32 != 0) {
-            throw new LumenException("--imgsz", "must be a multiple of 32 between 32 and 2048 for detectors, got " + imgsz);
+        ModelOptions.checkSize(imgsz);
+        if (imgsz % 32 != 0) {
+            throw new LumenException("--imgsz", "must be a multiple of 32 for detectors, got " + imgsz);
         }
         if (channels != 3) {
             throw new LumenException("--channels", "detectors take 3 channels, got " + channels);
@@ -252,10 +251,13 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Completion candidates and help text: the architecture names. */
+    /** Every architecture train builds, from the registries: classification backbones, then detectors. */
     static final class ArchNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return Backbones.names().iterator();
+            List<String> all = new java.util.ArrayList<>(Backbones.names());
+            all.addAll(org.lumen.nn.detect.DetectionNets.names());
+            return all.iterator();
         }
     }
 }

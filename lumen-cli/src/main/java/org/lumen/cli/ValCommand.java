@@ -21,16 +21,16 @@ import picocli.CommandLine.Option;
 
 /** {@code lumen val}: evaluate a classifier (ImageFolder) or a segmentation model (mask folders) on a split. */
 @Command(name = "val", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a model on a dataset split. Writes OUT/metrics.json (accuracy, macro and per-class",
-            "precision, recall, F1, specificity, ROC AUC, average precision, confusion matrix; scikit-learn's",
-            "definitions), OUT/predictions.csv, and ROC, PR and confusion-matrix plots. OUT is replaced whole.",
-            "For a detector: OUT/metrics.json (COCO statistics, mAP50, completeness and purity at --iou and --conf,",
-            "per-class AP, confusion matrix with background, ms per image), detections.json and ground_truth.json",
-            "(COCO; lumen coco-eval on them gives the same statistics), PR, F1 and confusion-matrix plots.",
-            "A segmentation model (its model.json says task segment) is evaluated on a mask dataset at its input",
-            "size: metrics.json has pixel_accuracy, dice/iou per class, their means over the non-background",
-            "classes, dice/iou of the whole foreground and boundary F1 (tolerance 2 px); predictions.csv has one",
-            "row per image and predictions.png shows predictions (tinted) over images with the true boundaries."},
+        description = {"Evaluate a model on a dataset split. Writes OUT/metrics.json (accuracy, macro and per-class "
+            + "precision, recall, F1, specificity, ROC AUC, average precision, confusion matrix; scikit-learn's "
+            + "definitions), OUT/predictions.csv, and ROC, PR and confusion-matrix plots. OUT is replaced whole.",
+            "For a detector: OUT/metrics.json (COCO statistics, mAP50, completeness and purity at --iou and --conf, "
+            + "per-class AP, confusion matrix with background, ms per image), detections.json and ground_truth.json "
+            + "(COCO; lumen coco-eval on them gives the same statistics), PR, F1 and confusion-matrix plots.",
+            "A segmentation model (its model.json says task segment) is evaluated on a mask dataset at its input "
+            + "size: metrics.json has pixel_accuracy, dice/iou per class, their means over the non-background "
+            + "classes, dice/iou of the whole foreground and boundary F1 (tolerance 2 px); predictions.csv has one "
+            + "row per image and predictions.png shows predictions (tinted) over images with the true boundaries."},
         footer = {"", "Examples:", "  lumen val --model runs/clumps/best --data survey/classify",
             "  lumen val --model runs/clumps/best --data survey/classify --split test --out runs/clumps/test",
             "  lumen val --model runs/det/best --data survey/detect --split test --iou 0.5 --conf 0.3",

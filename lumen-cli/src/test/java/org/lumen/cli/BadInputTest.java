@@ -93,7 +93,7 @@ class BadInputTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"--epochs, 0, must be between 1 and 100000, got 0", "--imgsz, 5, must be between 16 and 2048, got 5",
+    @CsvSource({"--epochs, 0, must be between 1 and 100000, got 0", "--imgsz, 5, must be between 16 and 4096, got 5",
         "--batch, 0, must be between 1 and 4096, got 0", "--folds, 1, must be 0 (off) or between 2 and 50, got 1"})
     void anOutOfRangeOptionIsNamed(String option, String value, String message) {
         Path run = dir.resolve("run-range");

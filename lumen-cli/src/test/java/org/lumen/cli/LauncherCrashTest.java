@@ -78,7 +78,7 @@ class LauncherCrashTest {
         }
     }
 
-    private static Path launcher() {
+    static Path launcher() {
         Path here = Path.of("").toAbsolutePath();
         Path script = here.resolve("lumen");
         return Files.isRegularFile(script) ? script : here.getParent().resolve("lumen");
