@@ -82,6 +82,24 @@ class DetectWorkflowTest {
                 IouType.BBOX).stats();
         assertEquals(m.get("coco").get("AP50").asDouble(), stats[1], 1e-12);
         assertEquals(m.get("map50").asDouble(), stats[1], 1e-12);
+        // completeness and purity at IoU 0.5: a direct count on the written files, at the run's score (0.25; a
+        // 2-epoch model may have nothing above it) and at 0.01, where it has detections to match
+        DetectionCount.Counts n = DetectionCount.count(out.resolve("ground_truth.json"), out.resolve("detections.json"),
+                0.5, 0.25);
+        assertTrue(n.truths() > 0, n::toString);
+        assertEquals(n.completeness(), m.get("completeness").asDouble(), 1e-9, n::toString);
+        assertEquals(n.purity(), m.get("purity").asDouble(), 1e-9, n::toString);
+        Path low = dir.resolve("val-low");
+        Cli.Result lowRun = Cli.run("val", "--model", run.resolve("best"), "--data", data, "--split", "test", "--out",
+                low, "--conf", 0.01);
+        assertEquals(0, lowRun.exit(), lowRun::toString);
+        JsonNode lm = new ObjectMapper().readTree(low.resolve("metrics.json").toFile());
+        DetectionCount.Counts nl = DetectionCount.count(low.resolve("ground_truth.json"), low.resolve("detections.json"),
+                0.5, 0.01);
+        System.out.println("detect val direct count at 0.01: " + nl);
+        assertTrue(nl.detections() > 0, nl::toString);
+        assertEquals(nl.completeness(), lm.get("completeness").asDouble(), 1e-9, nl::toString);
+        assertEquals(nl.purity(), lm.get("purity").asDouble(), 1e-9, nl::toString);
         for (String png : List.of("pr_curve.png", "f1_curve.png", "confusion_matrix.png")) {
             assertTrue(Files.size(out.resolve(png)) > 1000, png);
         }
