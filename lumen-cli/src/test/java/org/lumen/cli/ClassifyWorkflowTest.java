@@ -154,6 +154,75 @@ class ClassifyWorkflowTest {
         }
     }
 
+    /** What predict prints equals torchvision's resnet18 on the saved weights, on the same images. */
+    @Test
+    void predictJsonLogitsEqualTorchvisionOnTheSavedWeights() throws IOException {
+        Cli.Result r = Cli.run("predict", "--model", run.resolve("best"), "--json", data.resolve("test"));
+        assertEquals(0, r.exit(), r::toString);
+        List<JsonNode> lines = FrontDoor.jsonLinesByImage(r.out());
+        float[][] want = torchvisionLogits(lines.stream().map(o -> o.get("image").asText()).toList(), "test");
+        float[][] got = new float[lines.size()][];
+        for (int i = 0; i < got.length; i++) {
+            got[i] = FrontDoor.floats(lines.get(i).get("logits"));
+        }
+        double diff = FrontDoor.maxAbsDiff(got, want);
+        double scale = FrontDoor.maxAbs(want);
+        assertTrue(scale > 0 && diff <= 1e-4 * scale, "max |diff| " + diff + " of max |logit| " + scale);
+    }
+
+    /**
+     * val's metrics.json equals scikit-learn's metrics of its own predictions.csv, and those predictions are the
+     * softmax of torchvision's logits for the same images (so the metrics are of the right predictions).
+     */
+    @Test
+    void valMetricsEqualScikitLearnOnTorchvisionsPredictions() throws IOException {
+        Path out = dir.resolve("val-ref");
+        Cli.Result r = Cli.run("val", "--model", run.resolve("best"), "--data", data, "--out", out);
+        assertEquals(0, r.exit(), r::toString);
+        JsonNode m = JSON.readTree(out.resolve("metrics.json").toFile());
+        Path ref = dir.resolve("val-ref-sklearn.json");
+        FrontDoor.reference(dir.resolve("python"), "workflow_reference.py", "metrics",
+                out.resolve("predictions.csv").toString(), ref.toString());
+        JsonNode want = JSON.readTree(ref.toFile());
+        for (String key : List.of("accuracy", "precision_macro", "recall_macro", "f1_macro")) {
+            assertEquals(want.get(key).asDouble(), m.get(key).asDouble(), 1e-9, key);
+        }
+        assertEquals(want.get("confusion_matrix"), m.get("confusion_matrix"));
+        List<String> names = List.of("clumpy", "smooth");
+        for (int k = 0; k < names.size(); k++) {
+            JsonNode c = m.get("per_class").get(names.get(k));
+            assertEquals(want.at("/roc_auc_per_class/" + k).asDouble(), c.get("roc_auc").asDouble(), 1e-9, names.get(k));
+            assertEquals(want.at("/average_precision_per_class/" + k).asDouble(), c.get("average_precision").asDouble(),
+                    1e-9, names.get(k));
+        }
+        List<String> rows = Files.readAllLines(out.resolve("predictions.csv"));
+        rows = rows.subList(1, rows.size());
+        List<String> images = rows.stream().map(row -> resolveImage(row.split(",")[0])).toList();
+        float[][] logits = torchvisionLogits(images, "val");
+        for (int i = 0; i < rows.size(); i++) {
+            String[] f = rows.get(i).split(",");
+            double e0 = Math.exp(logits[i][0]);
+            double e1 = Math.exp(logits[i][1]);
+            assertEquals(e0 / (e0 + e1), Double.parseDouble(f[3]), 1e-4, rows.get(i));
+            assertEquals(names.get(logits[i][1] > logits[i][0] ? 1 : 0), f[2], rows.get(i));
+        }
+    }
+
+    /** predictions.csv names an image absolutely or relative to the data folder. */
+    private static String resolveImage(String image) {
+        Path p = Path.of(image);
+        return (p.isAbsolute() ? p : Files.exists(p) ? p : data.resolve(p)).toAbsolutePath().toString();
+    }
+
+    private static float[][] torchvisionLogits(List<String> images, String name) throws IOException {
+        Path npy = dir.resolve("torchvision." + name + ".npy");
+        List<String> args = new ArrayList<>(List.of("classify", "resnet18",
+                run.resolve("best/weights.safetensors").toString(), "2", "32", npy.toString()));
+        args.addAll(images);
+        FrontDoor.reference(dir.resolve("python"), "workflow_reference.py", args.toArray(String[]::new));
+        return FrontDoor.rows(org.lumen.core.io.Npy.read(npy));
+    }
+
     @Test
     void bareWeightsGiveTheSameLogitsAsTheModelDirectory() throws IOException {
         Path image = list(data.resolve("test/smooth")).get(0);

@@ -82,6 +82,24 @@ class DetectWorkflowTest {
                 IouType.BBOX).stats();
         assertEquals(m.get("coco").get("AP50").asDouble(), stats[1], 1e-12);
         assertEquals(m.get("map50").asDouble(), stats[1], 1e-12);
+        // completeness and purity at IoU 0.5: a direct count on the written files, at the run's score (0.25; a
+        // 2-epoch model may have nothing above it) and at 0.01, where it has detections to match
+        DetectionCount.Counts n = DetectionCount.count(out.resolve("ground_truth.json"), out.resolve("detections.json"),
+                0.5, 0.25);
+        assertTrue(n.truths() > 0, n::toString);
+        assertEquals(n.completeness(), m.get("completeness").asDouble(), 1e-9, n::toString);
+        assertEquals(n.purity(), m.get("purity").asDouble(), 1e-9, n::toString);
+        Path low = dir.resolve("val-low");
+        Cli.Result lowRun = Cli.run("val", "--model", run.resolve("best"), "--data", data, "--split", "test", "--out",
+                low, "--conf", 0.01);
+        assertEquals(0, lowRun.exit(), lowRun::toString);
+        JsonNode lm = new ObjectMapper().readTree(low.resolve("metrics.json").toFile());
+        DetectionCount.Counts nl = DetectionCount.count(low.resolve("ground_truth.json"), low.resolve("detections.json"),
+                0.5, 0.01);
+        System.out.println("detect val direct count at 0.01: " + nl);
+        assertTrue(nl.detections() > 0, nl::toString);
+        assertEquals(nl.completeness(), lm.get("completeness").asDouble(), 1e-9, nl::toString);
+        assertEquals(nl.purity(), lm.get("purity").asDouble(), 1e-9, nl::toString);
         for (String png : List.of("pr_curve.png", "f1_curve.png", "confusion_matrix.png")) {
             assertTrue(Files.size(out.resolve(png)) > 1000, png);
         }
@@ -126,6 +144,85 @@ class DetectWorkflowTest {
         for (JsonNode d : new ObjectMapper().readTree(tiled.outLines().get(0)).get("detections")) {
             assertTrue(d.get("box").get(2).asDouble() <= 64 && d.get("box").get(3).asDouble() <= 64, d::toString);
         }
+    }
+
+    /**
+     * {@code predict --tile 32 --tile-overlap 8 --agnostic-nms} equals the merge computed here: each tile cut out,
+     * written as its own PNG and detected alone by plain predict, its boxes shifted by the tile's corner, then a
+     * greedy class-agnostic NMS at IoU 0.5 written in this test.
+     */
+    @Test
+    void tiledPredictEqualsTheMergeOfTilesDetectedAlone() throws IOException {
+        Path one;
+        try (var s = Files.list(data.resolve("images/test"))) {
+            one = s.sorted().findFirst().orElseThrow();
+        }
+        java.awt.image.BufferedImage im = javax.imageio.ImageIO.read(one.toFile());
+        assertEquals(64, im.getWidth());
+        assertEquals(64, im.getHeight());
+        Path tiles = dir.resolve("tiles");
+        Files.createDirectories(tiles);
+        int[] starts = {0, 24, 32}; // 32-px tiles every 24 px, the last moved back to end at the edge
+        List<double[]> all = new java.util.ArrayList<>(); // x1, y1, x2, y2, score
+        for (int ty : starts) {
+            for (int tx : starts) {
+                Path file = tiles.resolve("tile_" + ty + "_" + tx + ".png");
+                java.awt.image.BufferedImage crop = new java.awt.image.BufferedImage(32, 32, im.getType());
+                crop.getGraphics().drawImage(im.getSubimage(tx, ty, 32, 32), 0, 0, null);
+                javax.imageio.ImageIO.write(crop, "png", file.toFile());
+            }
+        }
+        Cli.Result perTile = Cli.run("predict", "--model", run.resolve("best"), "--json", "--conf", 0.001, tiles);
+        assertEquals(0, perTile.exit(), perTile::toString);
+        assertEquals(starts.length * starts.length, perTile.outLines().size(), perTile::toString);
+        for (String line : perTile.outLines()) {
+            JsonNode o = new ObjectMapper().readTree(line);
+            String[] corner = Path.of(o.get("image").asText()).getFileName().toString().replace(".png", "").split("_");
+            int ty = Integer.parseInt(corner[1]);
+            int tx = Integer.parseInt(corner[2]);
+            for (JsonNode d : o.get("detections")) {
+                JsonNode b = d.get("box");
+                all.add(new double[] {b.get(0).asDouble() + tx, b.get(1).asDouble() + ty, b.get(2).asDouble() + tx,
+                    b.get(3).asDouble() + ty, d.get("score").asDouble()});
+            }
+        }
+        List<double[]> want = greedyNms(all, 0.5);
+        Cli.Result tiled = Cli.run("predict", "--model", run.resolve("best"), "--json", "--conf", 0.001, "--tile", 32,
+                "--tile-overlap", 8, "--agnostic-nms", one);
+        assertEquals(0, tiled.exit(), tiled::toString);
+        JsonNode got = new ObjectMapper().readTree(tiled.outLines().get(0)).get("detections");
+        assertTrue(!want.isEmpty() && want.size() < all.size(), want.size() + " of " + all.size() + " survive");
+        assertEquals(want.size(), got.size(), tiled::toString);
+        for (int i = 0; i < want.size(); i++) {
+            for (int j = 0; j < 4; j++) {
+                assertEquals(want.get(i)[j], got.get(i).get("box").get(j).asDouble(), 1e-3, "detection " + i);
+            }
+            assertEquals(want.get(i)[4], got.get(i).get("score").asDouble(), 1e-6, "detection " + i);
+        }
+    }
+
+    /** Greedy NMS: by descending score, keep a box unless it overlaps a kept one by IoU above {@code iou}. */
+    static List<double[]> greedyNms(List<double[]> boxes, double iou) {
+        List<double[]> sorted = new java.util.ArrayList<>(boxes);
+        sorted.sort((a, b) -> Double.compare(b[4], a[4]));
+        List<double[]> kept = new java.util.ArrayList<>();
+        for (double[] b : sorted) {
+            boolean keep = true;
+            for (double[] k : kept) {
+                double w = Math.min(b[2], k[2]) - Math.max(b[0], k[0]);
+                double h = Math.min(b[3], k[3]) - Math.max(b[1], k[1]);
+                double inter = Math.max(w, 0) * Math.max(h, 0);
+                double union = (b[2] - b[0]) * (b[3] - b[1]) + (k[2] - k[0]) * (k[3] - k[1]) - inter;
+                if (inter / union > iou) {
+                    keep = false;
+                    break;
+                }
+            }
+            if (keep) {
+                kept.add(b);
+            }
+        }
+        return kept;
     }
 
     @Test

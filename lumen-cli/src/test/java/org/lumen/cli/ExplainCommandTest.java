@@ -24,6 +24,9 @@ import org.lumen.core.image.ImageOps;
 import org.lumen.core.io.Npy;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.explain.Attribution;
+import org.lumen.nn.explain.Cam;
 
 /** {@code lumen explain} end to end on a tiny random resnet18 (64x64, two classes), and its refusals. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -161,6 +164,52 @@ class ExplainCommandTest {
                 "layer3,layer4", a.toString());
         assertRefused("--superpixels: must be grid or slic", "--method", "lime", "--superpixels", "quickshift",
                 a.toString());
+    }
+
+    /**
+     * The heatmap explain writes equals Cam called directly on the same model and preprocessed image, and
+     * pytorch-grad-cam's Grad-CAM (written in frontdoor/workflow_reference.py) of torchvision's resnet18 on the
+     * saved weights; the signed integrated-gradients map equals Attribution called directly.
+     */
+    @Test
+    void gradcamAndIntegratedGradientsEqualTheLibraryAndGradcamPyTorch() throws IOException {
+        Path out = tmp.resolve("cam-ref");
+        Run r = run("explain", "--model", model.toString(), "--method", "gradcam", "--out", out.toString(),
+                a.toString());
+        assertEquals(0, r.code(), r.err());
+        Run ig = run("explain", "--model", model.toString(), "--method", "integrated-gradients", "--steps", "8",
+                "--out", out.toString(), a.toString());
+        assertEquals(0, ig.code(), ig.err());
+        float[] heat = Npy.read(out.resolve("a.gradcam.npy")).floats();
+        float[] attr = Npy.read(out.resolve("a.integrated-gradients.attr.npy")).floats();
+        try (Classifier c = Classifier.load(model)) {
+            ModelInfo info = c.info();
+            float[] v = Preprocess.load(a, info.imgsz(), info.channels()).data().clone();
+            Preprocess.normalise(v, info.channels(), info.imgsz(), info.mean(), info.std());
+            ai.djl.ndarray.NDArray x = c.manager().create(v, new ai.djl.ndarray.types.Shape(1, 3, 64, 64));
+            float[] lib = Cam.builder().setModel(c.net()).setMethod("gradcam").optLayers("layer4").build().explain(x)
+                    .get(0).heatmap();
+            assertTrue(maxAbsDiff(lib, heat) <= 1e-6, "gradcam vs Cam: " + maxAbsDiff(lib, heat));
+            float[] libAttr = Attribution.builder().setModel(c.net()).setMethod("integrated-gradients").optSteps(8)
+                    .build().attribute(x, null).get(0).signed();
+            double scale = maxAbsDiff(libAttr, new float[libAttr.length]);
+            assertTrue(scale > 0 && maxAbsDiff(libAttr, attr) <= 1e-5 * scale, "integrated-gradients vs Attribution: "
+                    + maxAbsDiff(libAttr, attr) + " of " + scale);
+        }
+        Path want = tmp.resolve("gradcam.torch.npy");
+        FrontDoor.reference(tmp.resolve("python"), "workflow_reference.py", "gradcam", "resnet18",
+                model.resolve("weights.safetensors").toString(), "2", "64", "layer4", want.toString(), a.toString());
+        float[] torch = Npy.read(want).floats();
+        assertTrue(maxAbsDiff(torch, heat) <= 2e-3, "gradcam vs PyTorch: " + maxAbsDiff(torch, heat));
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs((double) a[i] - b[i]));
+        }
+        return m;
     }
 
     @Test

@@ -137,6 +137,65 @@ class ExplainEvalCommandTest {
         assertTrue(r.out().contains("gradcam: deletion AUC") && r.out().contains("pointing game"), r.out());
     }
 
+    /**
+     * The deletion curve explain-eval reports for Grad-CAM equals one computed here: explain's own heatmap ranks
+     * the pixels (highest first, ties by index), the top 512 more of them (4096 / 8 steps) are set to zero (the
+     * mean colour) at each step, and the classifier's softmax probability of the original top class is read at
+     * each step through {@code Classifier.logits}; its AUC is the trapezoid over fractions 0, 1/8, ..., 1.
+     */
+    @Test
+    void deletionCurveEqualsOneComputedByHandFromExplainsHeatmap() throws IOException {
+        Path out = tmp.resolve("xeval-hand");
+        Run r = run("explain-eval", "--model", model.toString(), "--method", "gradcam", "--layer", "layer3", "--steps",
+                "8", "--out", out.toString(), a.toString());
+        assertEquals(0, r.code(), r.err());
+        Path cam = tmp.resolve("xeval-hand-cam");
+        Run e = run("explain", "--model", model.toString(), "--method", "gradcam", "--layer", "layer3", "--out",
+                cam.toString(), a.toString());
+        assertEquals(0, e.code(), e.err());
+        float[] heat = org.lumen.core.io.Npy.read(cam.resolve("a.gradcam.npy")).floats();
+        Integer[] order = new Integer[heat.length];
+        for (int p = 0; p < order.length; p++) {
+            order[p] = p;
+        }
+        java.util.Arrays.sort(order, (p, q) -> heat[p] != heat[q] ? Float.compare(heat[q], heat[p]) : p - q);
+        double[] want = new double[9];
+        try (Classifier c = Classifier.load(model)) {
+            ModelInfo info = c.info();
+            int hw = 64 * 64;
+            float[] image = org.lumen.nn.classify.Preprocess.load(a, 64, 3).data().clone();
+            org.lumen.nn.classify.Preprocess.normalise(image, 3, 64, info.mean(), info.std());
+            float[] batch = new float[9 * 3 * hw];
+            for (int k = 0; k < 9; k++) {
+                float[] x = image.clone();
+                for (int rank = 0; rank < Math.min(k * 512, hw); rank++) {
+                    for (int ch = 0; ch < 3; ch++) {
+                        x[ch * hw + order[rank]] = 0;
+                    }
+                }
+                System.arraycopy(x, 0, batch, k * 3 * hw, 3 * hw);
+            }
+            float[][] logits = c.logits(batch, 9);
+            int target = logits[0][1] > logits[0][0] ? 1 : 0;
+            for (int k = 0; k < 9; k++) {
+                double e0 = Math.exp(logits[k][0]);
+                double e1 = Math.exp(logits[k][1]);
+                want[k] = (target == 1 ? e1 : e0) / (e0 + e1);
+            }
+        }
+        JsonNode m = Json.mapper().readTree(out.resolve(ExplainEvalCommand.JSON).toFile()).get("per_image").get(0)
+                .get("methods").get("gradcam");
+        JsonNode got = m.get("deletion");
+        assertEquals(9, got.size());
+        double auc = 0;
+        for (int k = 0; k < 9; k++) {
+            assertEquals(want[k], got.get(k).asDouble(), 1e-5, "deletion step " + k + ": " + got);
+            auc += k == 0 ? 0 : (want[k] + want[k - 1]) / 2 / 8;
+        }
+        assertEquals(auc, m.get("deletion_auc").asDouble(), 1e-5);
+        assertEquals(want[0], m.get("score").asDouble(), 1e-5);
+    }
+
     @Test
     void explainBoxesWritesALocalisationBoxPerImage() throws IOException {
         Path out = tmp.resolve("cam");

@@ -100,6 +100,24 @@ class InstanceWorkflowTest {
         assertEquals(stats[1], mask.get("map50").asDouble(), 1e-12);
         assertEquals(stats[0], mask.get("map50_95").asDouble(), 1e-12);
         assertEquals(12, mask.get("coco").size());
+        // completeness and purity at IoU 0.5: a direct count on the written files, at the run's score (0.5; a
+        // 2-epoch model may have nothing above it) and at 0.01, where it has detections to match
+        DetectionCount.Counts n = DetectionCount.count(out.resolve("ground_truth.json"), out.resolve("detections.json"),
+                0.5, 0.5);
+        assertTrue(n.truths() > 0, n::toString);
+        assertEquals(n.completeness(), m.get("completeness").asDouble(), 1e-9, n::toString);
+        assertEquals(n.purity(), m.get("purity").asDouble(), 1e-9, n::toString);
+        Path low = dir.resolve("val-low");
+        Cli.Result lowRun = Cli.run("val", "--model", run.resolve("best"), "--data", data, "--split", "test", "--out",
+                low, "--conf", 0.01);
+        assertEquals(0, lowRun.exit(), lowRun::toString);
+        JsonNode lm = new ObjectMapper().readTree(low.resolve("metrics.json").toFile());
+        DetectionCount.Counts nl = DetectionCount.count(low.resolve("ground_truth.json"), low.resolve("detections.json"),
+                0.5, 0.01);
+        System.out.println("instance val direct count at 0.01: " + nl);
+        assertTrue(nl.detections() > 0, nl::toString);
+        assertEquals(nl.completeness(), lm.get("completeness").asDouble(), 1e-9, nl::toString);
+        assertEquals(nl.purity(), lm.get("purity").asDouble(), 1e-9, nl::toString);
         // the ground truth holds every clump of the split with its mask
         JsonNode gt = new ObjectMapper().readTree(out.resolve("mask_ground_truth.json").toFile());
         assertEquals(m.get("instances").asInt(), gt.get("annotations").size());

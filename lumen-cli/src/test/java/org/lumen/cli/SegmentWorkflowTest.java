@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lumen.core.data.MaskFolder;
 import org.lumen.core.report.ResultsCsv;
+import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.segment.Segmenter;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * {@code --task segment} end to end on a tiny survey: train (interrupted after epoch 1, then resumed), val,
@@ -127,6 +131,71 @@ class SegmentWorkflowTest {
                 "not an empty folder");
         assertEquals(before, Cli.snapshot(out));
         Cli.assertBadInput(Cli.run("predict", "--model", run.resolve("best"), images), "--out", "mask PNG");
+    }
+
+    /**
+     * The mask PNGs predict writes are the arg-max of the saved network's logits in the default layout, on pixels
+     * decoded and normalised here (PNG / 255, the model's mean and std): a pixel may differ only where the two
+     * best logits tie to 1e-4 of the logit range.
+     */
+    @Test
+    void predictedMasksAreTheArgmaxOfTheDefaultLayoutForward() throws IOException {
+        Path images = data.resolve("images/test");
+        Path out = dir.resolve("masks-ref");
+        Cli.Result r = Cli.run("predict", "--model", run.resolve("best"), "--out", out, images);
+        assertEquals(0, r.exit(), r::toString);
+        int checked = 0;
+        int nearTies = 0;
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        try (Segmenter seg = Segmenter.load(run.resolve("best")); var files = Files.list(images);
+                NDManager scope = seg.manager().newSubManager()) {
+            ModelInfo info = seg.info();
+            seg.net().train(false);
+            for (Path image : files.sorted().toList()) {
+                BufferedImage im = ImageIO.read(image.toFile());
+                int h = im.getHeight();
+                int w = im.getWidth();
+                assertEquals(32, h, image::toString); // the model's imgsz: no resize in front of the network
+                assertEquals(info.channels(), im.getRaster().getNumBands(), image::toString);
+                int c = info.channels();
+                float[] x = new float[c * h * w];
+                for (int ch = 0; ch < c; ch++) {
+                    for (int y = 0; y < h; y++) {
+                        for (int xx = 0; xx < w; xx++) {
+                            float v = im.getRaster().getSample(xx, y, ch) / 255f;
+                            x[(ch * h + y) * w + xx] = (v - info.mean()[ch]) / info.std()[ch];
+                        }
+                    }
+                }
+                float[] logits = seg.net().apply(scope.create(x, new Shape(1, c, h, w))).toFloatArray();
+                int k = info.numClasses();
+                float lo = Float.MAX_VALUE;
+                float hi = -Float.MAX_VALUE;
+                for (float v : logits) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+                byte[] mask = MaskFolder.readMask(out.resolve(image.getFileName()), h, w, k);
+                for (int p = 0; p < h * w; p++) {
+                    int best = 0;
+                    for (int cls = 1; cls < k; cls++) {
+                        if (logits[cls * h * w + p] > logits[best * h * w + p]) {
+                            best = cls;
+                        }
+                    }
+                    seen.add(best);
+                    if (mask[p] != best) {
+                        float gap = logits[best * h * w + p] - logits[mask[p] * h * w + p];
+                        assertTrue(gap <= 1e-4 * (hi - lo), image + " pixel " + p + ": class " + mask[p] + ", argmax "
+                                + best + " by " + gap);
+                        nearTies++;
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 0 && nearTies <= checked / 1000, nearTies + " near ties of " + checked);
+        assertTrue(seen.size() >= 2, "a mask of one class checks little: " + seen);
     }
 
     @Test
