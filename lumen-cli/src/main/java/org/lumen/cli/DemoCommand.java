@@ -70,8 +70,7 @@ final class DemoCommand implements Callable<Integer> {
         clearOwnRun(run);
         Path data = survey.resolve("classify");
         System.out.println("2/6 training " + ARCH + " from scratch, " + epochs + " epochs at " + IMGSZ + " px -> " + run);
-        TrainConfig config = new TrainConfig(epochs, 32, "adamw", 2e-3, 0.05, 0.9, "cosine", 1, 0, Augment.SCIENCE,
-                "none", 0, "accuracy", 0, seed);
+        TrainConfig config = classifierConfig(epochs, seed);
         List<ImageFolder> splits = ImageFolder.openSplits(data, "train", "val");
         new ClassifierTraining(ARCH, IMGSZ, 3, null, config, Provenance.of("lumen demo", data, seed, config)).run(splits.get(0), splits.get(1), run, false);
 
@@ -120,6 +119,15 @@ final class DemoCommand implements Callable<Integer> {
         Path report = DemoReport.write(out, run, test, e, images, x, det, prov, (System.nanoTime() - start) / 1e9);
         System.out.println(report.toAbsolutePath());
         return Main.OK;
+    }
+
+    /**
+     * The classifier's training settings: AdamW 2e-3, cosine schedule with one warm-up epoch (none for a one-epoch
+     * run, which has no epoch to warm up before), science augmentation.
+     */
+    static TrainConfig classifierConfig(int epochs, long seed) {
+        return new TrainConfig(epochs, 32, "adamw", 2e-3, 0.05, 0.9, "cosine", Math.min(1, epochs - 1), 0,
+                Augment.SCIENCE, "none", 0, "accuracy", 0, seed);
     }
 
     /** The demo replaces its own previous run, and nothing else: a folder without a Lumen checkpoint is refused. */

@@ -36,6 +36,8 @@ final class DemoDetection {
     static final double CONF = 0.25;
     static final int EXAMPLES = 12;
     static final String FOLDER = "detect";
+    /** The examples' legend ({@link BoxOverlay} draws the truth last, so a coinciding detection hides nothing). */
+    static final String LEGEND = "white dashed, on top: true clumps; red with score: detections (score >= " + CONF + ")";
 
     final DetectionEvaluation evaluation;
     final Path run;
@@ -126,12 +128,13 @@ final class DemoDetection {
         report.section("Clump detection")
                 .paragraph("A YOLOv8-style detector (" + ARCH + ", trained from scratch at " + IMGSZ + " px) finds the"
                         + " giant clumps; completeness is the share of true clumps found, purity the share of detections"
-                        + " that are clumps, matched one to one at IoU " + IOU + " as in the clump paper.")
+                        + " that are clumps, matched one to one at IoU " + IOU + " as in the clump paper. In the"
+                        + " examples below: " + LEGEND + ".")
                 .keyValues(headline())
                 .figure(rel(root, val.resolve("pr_curve.png")), "Precision (purity) against recall (completeness)")
                 .figure(rel(root, run.resolve("results.png")), "Detector training: losses and validation metrics per epoch")
                 .grid(examples.stream().map(p -> new HtmlReport.GridCell(List.of(new HtmlReport.GridImage(rel(root, p),
-                        p.getFileName().toString())), List.of("white: truth; red: detections"),
+                        p.getFileName().toString())), List.of(LEGEND),
                         HtmlReport.Outcome.NONE)).toList());
     }
 

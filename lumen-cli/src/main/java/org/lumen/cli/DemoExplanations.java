@@ -1,5 +1,6 @@
 package org.lumen.cli;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import org.lumen.core.data.CocoDataset;
 import org.lumen.core.data.CocoReader;
 import org.lumen.core.image.Colormap;
 import org.lumen.core.image.HeatmapOverlay;
+import org.lumen.core.image.Image;
 import org.lumen.core.image.ImageOps;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.Evaluation;
@@ -39,6 +41,8 @@ final class DemoExplanations {
     static final String METHOD = "gradcam";
     static final String LAYER = "layer2";
     static final String FOLDER = "explain";
+    /** Height in pixels of the overlay PNGs: the 64-pixel inputs and their maps are enlarged to it for display. */
+    static final int DISPLAY = 256;
 
     /** One explained galaxy: its overlay PNG and its scores. */
     record Shown(Path overlay, ExplanationScores.Scored scores) {}
@@ -93,11 +97,33 @@ final class DemoExplanations {
             String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
             ExplanationScores.Scored sc = scores.get(k).methods().get(METHOD);
             Path png = out.resolve(stem + "." + METHOD + ".png");
-            ImageOps.writePng(HeatmapOverlay.render(Preprocess.load(file, s, info.channels()),
-                    sc.explanation().heatmap(), Colormap.viridis()), png);
+            ImageOps.writePng(overlay(Preprocess.load(file, s, info.channels()), sc.explanation().heatmap()), png);
             d.shown.put(picked.get(k), new Shown(png, sc));
         }
         return d;
+    }
+
+    /**
+     * The overlay of {@code heat} on {@code image} as the report shows it: both enlarged to {@link #DISPLAY} pixels
+     * high (width in proportion) by bilinear interpolation ({@link ImageOps#resize}, heat values kept in [0, 1]),
+     * then drawn by {@link HeatmapOverlay} (so its legend bar is legible too). Images already that large are drawn
+     * at their own size.
+     *
+     * @param heat {@code float[height * width]} in [0, 1] at the image's size
+     */
+    static BufferedImage overlay(Image image, float[] heat) {
+        if (image.height() >= DISPLAY) {
+            return HeatmapOverlay.render(image, heat, Colormap.viridis());
+        }
+        int h = DISPLAY;
+        int w = (int) Math.round(image.width() * (double) DISPLAY / image.height());
+        Image big = ImageOps.resize(image, h, w);
+        float[] hot = ImageOps.resize(new Image(1, image.height(), image.width(), heat, 32, Image.Scale.PHYSICAL), h, w)
+                .data();
+        for (int i = 0; i < hot.length; i++) {
+            hot[i] = Math.max(0f, Math.min(1f, hot[i]));
+        }
+        return HeatmapOverlay.render(big, hot, Colormap.viridis());
     }
 
     /**

@@ -14,12 +14,20 @@ import org.lumen.core.metrics.detection.Boxes;
 
 /**
  * Boxes drawn over their image, for people: one colour per class, a label {@code class 0.87} above each
- * detection, its mask (if given) tinted in the same colour, ground truth (if given) in thin white. Small images are drawn enlarged (to at least 256 pixels on
- * the short side) so that labels stay legible.
+ * detection, its mask (if given) tinted in the same colour. Ground truth (if given) is drawn last, on top of the
+ * detections and their labels, as a crisp 1-pixel white line dashed {@value #TRUTH_DASH} on / {@value #TRUTH_DASH}
+ * off: where a detection coincides with a true box, the truth's dashes and the detection's colour (in the gaps and
+ * on the outer pixel of its 2-pixel line) both stay visible. Small images are drawn enlarged (to at least 256
+ * pixels on the short side) so that labels stay legible.
  */
 public final class BoxOverlay {
     private static final Color[] PALETTE = {new Color(0xe6194b), new Color(0x3cb44b), new Color(0xffe119),
         new Color(0x4363d8), new Color(0xf58231), new Color(0x911eb4), new Color(0x46f0f0), new Color(0xf032e6)};
+
+    /** Length in output pixels of the truth line's dashes and of the gaps between them. */
+    public static final int TRUTH_DASH = 4;
+    /** The legend of {@link #render}'s colours, for captions. */
+    public static final String LEGEND = "white dashed (drawn on top): truth; coloured with score: detections";
 
     private BoxOverlay() {}
 
@@ -55,13 +63,6 @@ public final class BoxOverlay {
             g.drawImage(base, 0, 0, w, h, null);
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            if (truth != null) {
-                g.setColor(Color.WHITE);
-                g.setStroke(new BasicStroke(1f));
-                for (int i = 0; i < truth.size(); i++) {
-                    rect(g, truth.xyxy(), i, scale);
-                }
-            }
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
             FontMetrics fm = g.getFontMetrics();
             g.setStroke(new BasicStroke(2f));
@@ -78,6 +79,15 @@ public final class BoxOverlay {
                 g.fillRect(x, y - fm.getAscent(), fm.stringWidth(label) + 2, fm.getHeight());
                 g.setColor(Color.BLACK);
                 g.drawString(label, x + 1, y);
+            }
+            if (truth != null) {
+                g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+                g.setColor(Color.WHITE);
+                g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                        new float[] {TRUTH_DASH, TRUTH_DASH}, 0f));
+                for (int i = 0; i < truth.size(); i++) {
+                    rect(g, truth.xyxy(), i, scale);
+                }
             }
         } finally {
             g.dispose();

@@ -2,6 +2,7 @@ package org.lumen.core.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
@@ -31,5 +32,49 @@ class BoxOverlayTest {
         Rle small = Rle.encode(new byte[16], 4, 4);
         assertThrows(IllegalArgumentException.class, () -> BoxOverlay.render(image, det, null, List.of("a", "b"),
                 List.of(small)));
+    }
+
+    /**
+     * A detection exactly on a true box (the demo's best case) used to hide the truth: the 2-pixel detection line was
+     * drawn over the 1-pixel white one. Now on every edge of the box both white truth pixels and red detection pixels
+     * show, along the edge line itself, and the line just outside it stays the detection's colour.
+     */
+    @Test
+    void truthStaysVisibleWhereADetectionCoincidesWithIt() {
+        float[] grey = new float[3 * 64 * 64];
+        Arrays.fill(grey, 0.5f);
+        Image image = new Image(3, 64, 64, grey, 8, Image.Scale.NORMALISED);
+        Boxes box = new Boxes(new double[] {10, 10, 30, 30}, new int[] {0}, new double[] {0.9});
+        Boxes truth = new Boxes(new double[] {10, 10, 30, 30}, new int[] {0}, null);
+        BufferedImage out = BoxOverlay.render(image, box, truth, List.of("clump"));
+        assertEquals(256, out.getWidth());
+        assertEquals(256, out.getHeight());
+        // the box is drawn 4x enlarged: edges at 40 and 120; corners and dash phase aside, sample 48..112
+        int[][] edges = {{40, -1}, {120, -1}, {-1, 40}, {-1, 120}}; // {x, -1}: a column; {-1, y}: a row
+        for (int[] e : edges) {
+            int white = 0;
+            int red = 0;
+            for (int t = 48; t < 112; t++) {
+                int rgb = e[0] >= 0 ? out.getRGB(e[0], t) : out.getRGB(t, e[1]);
+                if ((rgb & 0xffffff) == 0xffffff) {
+                    white++;
+                } else if (isRed(rgb)) {
+                    red++;
+                }
+            }
+            String where = e[0] >= 0 ? "column " + e[0] : "row " + e[1];
+            // dashes of 4 on, 4 off over 64 pixels: 32 white, the gaps the detection's red
+            assertTrue(white >= 28 && white <= 36, where + ": " + white + " white truth pixels of 64");
+            assertTrue(red >= 24, where + ": " + red + " red detection pixels of 64");
+            assertEquals(64, white + red, where + ": only truth and detection colours on the edge");
+        }
+    }
+
+    /** Red-dominant: the palette's first colour 0xe6194b, possibly anti-aliased against grey. */
+    private static boolean isRed(int rgb) {
+        int r = (rgb >> 16) & 255;
+        int g = (rgb >> 8) & 255;
+        int b = rgb & 255;
+        return r > 180 && g < 90 && b < 120;
     }
 }
