@@ -17,6 +17,7 @@ import org.lumen.nn.train.Augment;
 import org.lumen.nn.train.SegmentationLoss;
 import org.lumen.nn.train.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lumen train}: training of a classifier (ImageFolder), a detector (COCO or YOLO) or a semantic-segmentation model (mask folders). */
@@ -119,6 +120,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "0", description = "Stop after this many epochs without improvement (0: never; default: ${DEFAULT-VALUE}).")
     int patience;
 
+    @Mixin
+    BandsOption bands;
+
     @Option(names = "--fix", description = "Detection: clip boxes that stick out of their image and drop empty ones (each change reported) instead of refusing the file.")
     boolean fix;
 
@@ -130,6 +134,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        bands.use(task.equals("detect") ? 3 : channels);
         if (task.equals("detect")) {
             return trainDetector();
         }
