@@ -36,7 +36,7 @@ class TrainInterruptTest {
         Path run = dir.resolve("run");
         List<String> cmd = List.of("bash", launcher().toString(), "train", "--data", data.toString(),
                 "--arch", "resnet18", "--imgsz", "32", "--epochs", "6", "--batch", "4", "--threads", "1", "--out", run.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(withDefaultSigint(cmd)).directory(dir.toFile());
         pb.environment().put("LUMEN_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("LUMEN_JAVA_OPTS", "-Dlumen.progress.seconds=0");
         pb.redirectOutput(dir.resolve("stdout.txt").toFile());
@@ -102,6 +102,23 @@ class TrainInterruptTest {
         assertEquals(Main.BAD_INPUT, r.exit(), r::toString);
         assertTrue(r.err().startsWith("error: --threads: "), r::toString);
         assertEquals(before, NativeThreads.get());
+    }
+
+    /**
+     * {@code cmd}, run so that SIGINT has its default action: a JVM started with SIGINT ignored (as everything started
+     * in the background by a non-interactive shell is, e.g. a build run with {@code &}) ignores it too, as it should;
+     * Python resets it before it execs the command.
+     */
+    private static List<String> withDefaultSigint(List<String> cmd) throws java.io.IOException {
+        boolean ignored = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("SigIgn:"))
+                .anyMatch(l -> (Long.parseLong(l.substring(7).strip(), 16) & (1L << 1)) != 0); // bit 1: SIGINT (2)
+        if (!ignored) {
+            return cmd;
+        }
+        List<String> wrapped = new ArrayList<>(List.of(org.lumen.core.testing.Python.EXECUTABLE, "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
+        wrapped.addAll(cmd);
+        return wrapped;
     }
 
     /** The launcher, found as {@link LauncherCrashTest} finds it (tests run in lumen-cli/ or the root). */
