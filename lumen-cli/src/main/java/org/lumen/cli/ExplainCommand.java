@@ -63,6 +63,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    BandsOption bands;
+
     @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME",
             description = "CAM method (gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam,"
                     + " eigengradcam, scorecam, ablationcam) or attribution (saliency, inputxgradient, guided-backprop,"
@@ -152,6 +155,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new LumenException(out, "exists and is not a folder");
         }
+        bands.use(modelOptions);
         List<Path> files = PredictCommand.expand(inputs);
         List<String> stems = stems(files);
         errors = new FileErrors(strict);
@@ -268,7 +272,7 @@ final class ExplainCommand implements Callable<Integer> {
             throw new LumenException("--box", "a segmentation model is explained over a region: --box X1,Y1,X2,Y2"
                     + " or --region MASK.png");
         }
-        Image regionMask = region == null ? null : org.lumen.core.image.ImageDecoder.read(region);
+        Image regionMask = region == null ? null : org.lumen.core.image.ImageDecoder.read(region, org.lumen.core.image.ImageDecoder.DEFAULT_MAX_PIXELS);
         if (target == null) {
             throw new LumenException("--target", "name the class to explain, one of " + seg.info().classNames());
         }

@@ -42,6 +42,7 @@ public final class Main {
     public static int run(String... args) {
         Locale.setDefault(Locale.ROOT);
         System.setProperty("java.awt.headless", "true");
+        org.lumen.core.image.Bands.reset(); // each command sets its own --bands (tests run many in one process)
         CommandLine cl = commandLine();
         return cl.execute(args);
     }

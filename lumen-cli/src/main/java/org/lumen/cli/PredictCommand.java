@@ -50,6 +50,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    BandsOption bands;
+
     @Option(names = "--json", description = "One JSON object per line per image.")
     boolean json;
 
@@ -98,6 +101,7 @@ final class PredictCommand implements Callable<Integer> {
         if (batch < 1 || batch > 1024) {
             throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
         }
+        bands.use(modelOptions);
         List<Path> files = expand(inputs);
         errors = new FileErrors(strict);
         if (modelOptions.isDetector()) {

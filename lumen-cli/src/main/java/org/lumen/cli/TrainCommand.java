@@ -17,7 +17,10 @@ import org.lumen.nn.train.Augment;
 import org.lumen.nn.train.SegmentationLoss;
 import org.lumen.nn.train.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lumen train}: training of a classifier (ImageFolder), a detector (COCO or YOLO) or a semantic-segmentation model (mask folders). */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -119,6 +122,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "0", description = "Stop after this many epochs without improvement (0: never; default: ${DEFAULT-VALUE}).")
     int patience;
 
+    @Mixin
+    BandsOption bands;
+
     @Option(names = "--fix", description = "Detection: clip boxes that stick out of their image and drop empty ones (each change reported) instead of refusing the file.")
     boolean fix;
 
@@ -128,8 +134,33 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder (new or empty, unless --resume).")
     Path out;
 
+    @Option(names = "--threads", paramLabel = "N", description = "libtorch's intra-op threads, as torch.set_num_threads (default: libtorch's, the number of physical cores).")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        if (threads != null) {
+            if (threads < 1 || threads > org.lumen.nn.train.NativeThreads.MAX) {
+                throw new LumenException("--threads", "must be between 1 and " + org.lumen.nn.train.NativeThreads.MAX
+                        + ", got " + threads);
+            }
+            org.lumen.nn.train.NativeThreads.set(threads);
+        }
+        Interrupt interrupt = new Interrupt(out, folds > 0, spec.commandLine().getParseResult().originalArgs());
+        try {
+            return train();
+        } catch (org.lumen.nn.train.TrainingStop.Stopped e) {
+            return Interrupt.EXIT; // the shutdown hook tells the user how to resume
+        } finally {
+            interrupt.close();
+        }
+    }
+
+    private int train() throws IOException {
+        bands.use(task.equals("detect") ? 3 : channels);
         if (task.equals("detect")) {
             return trainDetector();
         }

@@ -17,6 +17,7 @@ import org.lumen.nn.classify.ClassificationReport;
 import org.lumen.nn.classify.Evaluation;
 import org.lumen.nn.classify.FolderImages;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lumen val}: evaluate a classifier (ImageFolder) or a segmentation model (mask folders) on a split. */
@@ -60,6 +61,9 @@ final class ValCommand implements Callable<Integer> {
     @Option(names = "--iou", defaultValue = "0.5", paramLabel = "T", description = "Detectors: IoU at which a detection matches an object (default: ${DEFAULT-VALUE}).")
     double iou;
 
+    @Mixin
+    BandsOption bands;
+
     @Option(names = "--agnostic", description = "Detectors: completeness and purity ignore classes.")
     boolean agnostic;
 
@@ -76,6 +80,7 @@ final class ValCommand implements Callable<Integer> {
         if (task != null && !task.equals(modelTask)) {
             throw new LumenException("--task", "is " + task + " but " + model + " is a '" + modelTask + "' model");
         }
+        bands.use(org.lumen.nn.classify.ModelInfo.read(model).channels());
         if (modelTask.equals("detect")) {
             DetectCli.val(model, data, split, batch, conf, iou, agnostic, target);
             return Main.OK;

@@ -43,9 +43,12 @@ public final class ImageDecoder {
         beforeRead = listener == null ? file -> {} : listener;
     }
 
-    /** Reads {@code file} with the default limit of {@value #DEFAULT_MAX_PIXELS} pixels. */
+    /**
+     * Reads {@code file} with the default limit of {@value #DEFAULT_MAX_PIXELS} pixels, keeping the planes
+     * {@link Bands} selects (all of them unless the command line chose some).
+     */
     public static Image read(Path file) {
-        return read(file, DEFAULT_MAX_PIXELS);
+        return Bands.apply(file, read(file, DEFAULT_MAX_PIXELS));
     }
 
     /**

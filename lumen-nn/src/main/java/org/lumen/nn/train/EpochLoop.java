@@ -61,6 +61,20 @@ final class EpochLoop {
 
     static TrainState run(Task task, TrainConfig config, Progress progress, Trainer.EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
+        TrainingStop.enter();
+        try {
+            return loop(task, config, progress, log, checkpoints, state);
+        } finally {
+            TrainingStop.leave();
+        }
+    }
+
+    /**
+     * The loop; stops with {@link TrainingStop.Stopped} at a safe point (after a batch, or after an epoch's
+     * checkpoints and log row) once a stop is requested.
+     */
+    private static TrainState loop(Task task, TrainConfig config, Progress progress, Trainer.EpochLog log,
+            Checkpoints checkpoints, TrainState state) throws IOException {
         task.freeze(config.freeze());
         List<Map.Entry<String, Parameter>> params = task.net().trainableParameters();
         try (Optimizer opt = config.optimizer().equals("sgd")
@@ -76,6 +90,7 @@ final class EpochLoop {
             int n = task.size();
             int batches = Trainer.batches(n, config.batch());
             TrainState current = state;
+            TrainingStop.check(current.epoch());
             for (int epoch = state.epoch() + 1; epoch <= config.epochs(); epoch++) {
                 SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + epoch);
                 Engine.getInstance().setRandomSeed((int) (config.seed() * 31 + epoch));
@@ -90,7 +105,8 @@ final class EpochLoop {
                     lr = schedule.at(epoch - 1 + (double) b / batches, config.epochs());
                     double loss = task.step(constants, opt, order, from, count, rnd, weights, lr);
                     lossSum += loss * count;
-                    progress.batch(b + 1, lossSum / Math.min(n, from + count), lr);
+                    progress.batch(b + 1, Math.min(n, from + count), n, lossSum / Math.min(n, from + count), lr);
+                    TrainingStop.check(current.epoch()); // the epoch's partial work is dropped; last/ stays as it is
                 }
                 task.net().train(false);
                 Map<String, Double> row = new LinkedHashMap<>();
@@ -113,6 +129,9 @@ final class EpochLoop {
                 checkpoints.saveLast(task.model(), current, opt);
                 log.append(epoch, row);
                 progress.endEpoch(epoch, row, improved);
+                if (epoch < config.epochs()) {
+                    TrainingStop.check(epoch);
+                }
                 if (config.patience() > 0 && epoch - current.bestEpoch() >= config.patience()) {
                     progress.message("early stop: no improvement in " + config.monitor() + " for "
                             + config.patience() + " epochs (best " + current.bestMetric() + " at epoch "
