@@ -34,7 +34,7 @@ class PythonTest {
 
     @Test
     void failingScriptFailsWithItsStderr(@TempDir Path dir) {
-        Python.requireParity(); // outside assertThrows: with -DskipParity=true this test is skipped, not failed
+        Python.requireParity(); // outside assertThrows: with parity switched off this test is skipped, not failed
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> Python.run(dir, "import sys\nprint('bad reference input', file=sys.stderr)\nsys.exit(3)"));
         assertTrue(e.getMessage().contains("reference script failed"), e.getMessage());
