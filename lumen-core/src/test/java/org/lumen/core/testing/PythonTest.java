@@ -21,7 +21,8 @@ import org.opentest4j.AssertionFailedError;
  * script fails the test with its stderr, and a hung script is killed at its timeout, grandchildren included.
  *
  * <p>The hang case sleeps for ten minutes; before the fix (stdout read to the end before {@code waitFor}) the
- * runner waited for it. The {@link Timeout} is a hang guard for that case, not a speed assertion.
+ * runner waited for it, in a read that ignores interrupts. The {@link Timeout}, on its own thread so it fires
+ * anyway, is a hang guard for that case, not a speed assertion.
  */
 class PythonTest {
     @Test
@@ -42,7 +43,7 @@ class PythonTest {
     }
 
     @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void hungScriptIsKilledAtItsTimeout(@TempDir Path dir) throws IOException {
         Python.requireParity();
         // the script starts a grandchild that would also outlive a plain destroy(), then hangs
