@@ -16,6 +16,7 @@ import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.nn.models.backbone.Backbone;
 import org.lumen.nn.models.backbone.Backbones;
+import org.lumen.core.testing.Python;
 import org.lumen.nn.testing.Parity;
 import org.lumen.nn.weights.Weights;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +44,7 @@ class AttributionTest {
         manager = NDManager.newBaseManager();
         model = Backbones.create("resnet18", 10, 3);
         model.initialize(manager, 0);
-        if (!Boolean.getBoolean("lumen.skipParity")) {
+        if (!Python.paritySkipped()) {
             Parity.run(DIR, """
                     import os, torchvision
                     out = sys.argv[1]
@@ -127,7 +128,7 @@ class AttributionTest {
 
     @Test
     void equalsTorchReference() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(ref != null, "parity tests skipped");
+        Python.requireParity();
         List<String> faults = new ArrayList<>();
         for (String method : List.of("saliency", "inputxgradient", "integrated-gradients", "occlusion",
                 "guided-backprop", "deconvnet", "guided-gradcam")) {

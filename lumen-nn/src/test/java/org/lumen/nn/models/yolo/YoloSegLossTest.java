@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.testing.Parity;
 
@@ -65,7 +64,6 @@ class YoloSegLossTest {
     private static final Path DIR = Paths.get("target", "parity", "yolo-seg");
 
     @Test
-    @DisabledIfSystemProperty(named = "skipParity", matches = "true")
     void maskLossAndMasksEqualATorchRetypingOfUltralytics() {
         Parity.run(DIR, """
                 import os
