@@ -128,6 +128,23 @@ public final class Functional {
     }
 
     /**
+     * Runs {@code body} with libtorch's gradient recording off on this thread, restoring the thread's mode after:
+     * {@code torch.no_grad()}. Gradient mode is per thread and on by default in a new one (DJL switches it off
+     * only on the threads where a {@code GradientCollector} closed), so an in-place update of a weight that
+     * requires gradients must run inside this, or it fails ("a leaf Variable that requires grad is being used in
+     * an in-place operation") on any thread that never collected gradients.
+     */
+    public static void noGrad(Runnable body) {
+        boolean before = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            body.run();
+        } finally {
+            JniUtils.setGradMode(before);
+        }
+    }
+
+    /**
      * Back-propagates {@code gradient} (the shape of {@code output}) from {@code output} into the leaves it
      * depends on, accumulating into their gradients and keeping the graph for further passes: libtorch's
      * {@code output.backward(gradient, retain_graph=True)}. Call inside a {@code GradientCollector}.

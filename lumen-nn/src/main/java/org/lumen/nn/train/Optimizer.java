@@ -80,14 +80,17 @@ public abstract class Optimizer implements AutoCloseable {
     /** One update of every parameter at learning rate {@code lr}. */
     public void step(double lr) {
         steps++;
-        for (Map.Entry<String, Parameter> p : params) {
-            NDArray w = p.getValue().value();
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray g = w.getGradient();
-                g.attach(scope); // temporaries derived from g are freed with the scope
-                update(p.getKey(), w, g, lr, scope);
+        // as torch.optim's step: the updates are not recorded, whatever the calling thread's gradient mode
+        Functional.noGrad(() -> {
+            for (Map.Entry<String, Parameter> p : params) {
+                NDArray w = p.getValue().value();
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray g = w.getGradient();
+                    g.attach(scope); // temporaries derived from g are freed with the scope
+                    update(p.getKey(), w, g, lr, scope);
+                }
             }
-        }
+        });
     }
 
     /** Updates {@code w} in place from gradient {@code g}; temporaries go to {@code scope}. */
