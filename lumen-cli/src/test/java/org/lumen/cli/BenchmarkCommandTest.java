@@ -114,10 +114,10 @@ class BenchmarkCommandTest {
                 "--json"));
         assertEquals("detect", y.get("task").asText());
         assertEquals(640, y.get("imgsz").asInt(), "YOLO's default size, as Ultralytics'");
-        JsonNode m = ok(Cli.run("benchmark", "--arch", "maskrcnn_resnet18_fpn", "--classes", 2, "--imgsz", 96,
+        JsonNode m = ok(Cli.run("benchmark", "--arch", "fasterrcnn_resnet18_fpn", "--classes", 2, "--imgsz", 64,
                 "--batch", 1, "--seconds", 0.01, "--json"));
         assertEquals("detect", m.get("task").asText());
-        assertEquals(96, m.get("imgsz").asInt());
+        assertEquals(64, m.get("imgsz").asInt());
         Cli.Result seg = Cli.run("benchmark", "--arch", "yolov8n-seg", "--classes", 2, "--imgsz", 64, "--batch", 1,
                 "--seconds", 0.01);
         assertEquals(0, seg.exit(), seg.toString());
