@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:", "  lumen benchmark --arch resnet18 --batch 8",
             "  lumen benchmark --arch densenet121 --imgsz 224 --batch 16 --json",
             "  lumen benchmark --arch resnet50 --method gradcam --layer layer4 --batch 4",
-            "  lumen benchmark --arch yolov8n --batch 1          (640 x 640, as 'yolo benchmark')",
+            "  lumen benchmark --arch yolov8n --batch 1   (640 x 640, as 'yolo benchmark')",
             "  lumen benchmark --arch fasterrcnn_resnet50_fpn --batch 1 --seconds 20",
             "  lumen benchmark --model runs/clumps/best --batch 16",
             "  lumen benchmark --model runs/clumps/best --method scorecam --batch 1 --json"})
@@ -54,8 +54,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                 + " fasterrcnn_*, maskrcnn_*), with random weights.")
         String arch;
 
-        @Option(names = "--model", paramLabel = "M", description = "Trained model directory (model.json +"
-                + " weights.safetensors).")
+        @Option(names = "--model", paramLabel = "M", description = "Trained model directory (as train"
+                + " writes: RUN/best).")
         Path model;
     }
 
@@ -70,7 +70,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             + " head (default: ${DEFAULT-VALUE}).")
     int classes;
 
-    @Option(names = "--method", paramLabel = "M", description = "Classifiers: time this explain method instead of the"
+    @Option(names = "--method", paramLabel = "NAME", description = "Classifiers: time this explain method instead of the"
             + " forward pass (gradcam, gradcam++, scorecam, saliency, integrated-gradients, ...; see 'explain --help').")
     String method;
 
