@@ -16,6 +16,7 @@ import org.lumen.nn.segment.SegmentationTraining;
 import org.lumen.nn.train.Augment;
 import org.lumen.nn.train.SegmentationLoss;
 import org.lumen.nn.train.TrainConfig;
+import org.lumen.nn.train.TrainDefaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -89,11 +90,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw or sgd (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default per model family: 0.002 for"
+            + " YOLO, yolov8*, as the demo; 0.0001 for Faster/Mask R-CNN, fasterrcnn_* and maskrcnn_*; 0.001 for"
+            + " classifiers and segmentation models).")
+    Double lr;
 
-    @Option(names = "--weight-decay", defaultValue = "0.05", description = "Weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay;
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "Weight decay (default per model family: 0.0005"
+            + " for YOLO, as the demo and Ultralytics; 0.05 for the others).")
+    Double weightDecay;
 
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     double momentum;
@@ -195,7 +199,8 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new LumenException("--augment", "must be science or none, got '" + augment + "'");
         };
         String watched = monitor != null ? monitor : segment ? SegmentationTraining.DEFAULT_MONITOR : "accuracy";
-        TrainConfig config = new TrainConfig(epochs, batch, optimizer, lr, weightDecay, momentum, schedule,
+        TrainDefaults.Optimiser o = optimiser();
+        TrainConfig config = new TrainConfig(epochs, batch, optimizer, o.lr(), o.weightDecay(), momentum, schedule,
                 Math.min(warmup, epochs - 1), freeze, aug, classWeights, labelSmoothing, watched, patience, seed);
         if (segment) {
             if (labelSmoothing != 0) {
@@ -243,7 +248,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new LumenException(weights, "no such file");
         }
         String metric = monitor == null ? "map50" : monitor;
-        TrainConfig config = new TrainConfig(epochs, batch, optimizer, lr, weightDecay, momentum, schedule,
+        TrainDefaults.Optimiser o = optimiser();
+        TrainConfig config = new TrainConfig(epochs, batch, optimizer, o.lr(), o.weightDecay(), momentum, schedule,
                 Math.min(warmup, epochs - 1), 0, Augment.NONE, "none", 0, metric, patience, seed);
         DetectCli.augment(augment);
         checkRunFolder();
@@ -252,6 +258,12 @@ final class TrainCommand implements Callable<Integer> {
         prov.put("augment", augment);
         DetectCli.train(data, arch, weights, imgsz, config, augment, fix, prov, out, resume);
         return Main.OK;
+    }
+
+    /** The learning rate and weight decay of this run: those given, else the task's and arch family's defaults. */
+    TrainDefaults.Optimiser optimiser() {
+        TrainDefaults.Optimiser d = TrainDefaults.of(task, arch);
+        return new TrainDefaults.Optimiser(lr != null ? lr : d.lr(), weightDecay != null ? weightDecay : d.weightDecay());
     }
 
     private void checkRunFolder() throws IOException {

@@ -57,6 +57,10 @@ class DetectWorkflowTest {
         assertEquals("detect", model.get("task").asText());
         assertEquals("yolov8n", model.get("arch").asText());
         assertEquals("clump", model.get("class_names").get(0).asText());
+        // trained without --lr / --weight-decay: YOLO's defaults (the demo's), not the classifiers' 0.001 / 0.05
+        JsonNode config = model.get("provenance").get("config");
+        assertEquals(0.002, config.get("lr").asDouble(), model::toString);
+        assertEquals(0.0005, config.get("weightDecay").asDouble(), model::toString);
         Cli.assertBadInput(Cli.run(train(run, "--resume")), run.resolve("last/train_state.json").toString(),
                 "already finished");
         Cli.assertBadInput(Cli.run(train(run, "--resume", "--lr", 0.01)), run.resolve("last/train_state.json").toString(),

@@ -152,6 +152,15 @@ public abstract class Module {
         return p;
     }
 
+    /**
+     * Names (local to this module) that a state dict may carry for it and a load drops, as a PyTorch module's
+     * {@code _load_from_state_dict} deletes them (torchvision's {@code FrozenBatchNorm2d}: the
+     * {@code num_batches_tracked} of the {@code BatchNorm2d} it stands for). None by default.
+     */
+    public java.util.Set<String> ignoredOnLoad() {
+        return java.util.Set.of();
+    }
+
     /** Direct children by local name, in registration order. */
     public Map<String, Module> children() {
         return Collections.unmodifiableMap(children);

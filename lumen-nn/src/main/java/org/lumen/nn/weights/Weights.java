@@ -22,7 +22,10 @@ import org.lumen.nn.module.Parameter;
  *
  * <p>Loading is strict: every tensor of the model must be in the file with the same shape, and every tensor of
  * the file must be used. All faults are collected and reported together, each naming the tensor (and both
- * shapes for a mismatch), and nothing is copied into the model unless the whole file fits. The one relaxation
+ * shapes for a mismatch), and nothing is copied into the model unless the whole file fits. As PyTorch's
+ * {@code load_state_dict}, a tensor a module drops on load ({@link Module#ignoredOnLoad}: a frozen batch norm's
+ * {@code num_batches_tracked}) is no fault, a missing {@code num_batches_tracked} neither, and a {@code [1]}
+ * tensor fills a scalar {@code []}. The one relaxation beyond PyTorch's
  * is {@link #transfer}: a classification head of another class count is skipped (the model keeps its fresh
  * head) and an RGB first convolution is adapted to the model's channel count.
  */
@@ -68,6 +71,8 @@ public final class Weights {
                         continue; // PyTorch itself treats it as optional (old state dicts lack it)
                     }
                     faults.add("missing " + name);
+                } else if (oneElementForScalar(e, want)) {
+                    plan.put(name, e); // load_state_dict takes a [1] tensor for a [] one (older checkpoints)
                 } else if (!Arrays.equals(e.shape(), want.getShape())) {
                     if (transfer != null && name.startsWith(transfer.headPrefix())) {
                         notes.add("head " + name + " not loaded: " + Arrays.toString(e.shape()) + " in the file, "
@@ -84,6 +89,7 @@ public final class Weights {
                 }
             }
             int ignored = 0;
+            int dropped = 0;
             for (String name : st.entries().keySet()) {
                 if (params.containsKey(name)) {
                     continue;
@@ -92,12 +98,18 @@ public final class Weights {
                         && name.startsWith(transfer.headChild() + ".");
                 if (droppedHead) {
                     ignored++;
+                } else if (ignoredOnLoad(model, name)) {
+                    dropped++;
                 } else {
                     faults.add("unexpected " + name);
                 }
             }
             if (ignored > 0) {
                 notes.add(ignored + " tensors of the classification head (" + transfer.headChild() + ".*) not used");
+            }
+            if (dropped > 0) {
+                notes.add(dropped + " tensors the model's modules drop on load, as PyTorch's (num_batches_tracked of"
+                        + " frozen batch norms)");
             }
             if (!faults.isEmpty()) {
                 throw new LumenException(file, "weights do not fit " + modelName(model) + " (" + faults.size()
@@ -108,6 +120,21 @@ public final class Weights {
                 p.setValue(read(st, e.getValue(), p, manager));
             }
         }
+    }
+
+    /**
+     * Whether {@code name} (not in the model's state dict) is one the module it would belong to drops on load
+     * ({@link Module#ignoredOnLoad}).
+     */
+    public static boolean ignoredOnLoad(Module model, String name) {
+        int dot = name.lastIndexOf('.');
+        Module owner = dot < 0 ? model : model.find(name.substring(0, dot));
+        return owner != null && owner.ignoredOnLoad().contains(name.substring(dot + 1));
+    }
+
+    /** A one-element {@code [1]} tensor in the file where the model has a scalar {@code []}. */
+    private static boolean oneElementForScalar(SafeTensors.Entry e, Shape want) {
+        return want.dimension() == 0 && e.shape().length == 1 && e.shape()[0] == 1;
     }
 
     private static boolean stemAdaptable(SafeTensors.Entry e, Shape want) {
@@ -138,7 +165,7 @@ public final class Weights {
             return manager.create(st.read(e), want, DataType.FLOAT32);
         }
         float[] v = st.readFloats(e);
-        if (!Arrays.equals(e.shape(), want.getShape())) {
+        if (!Arrays.equals(e.shape(), want.getShape()) && !oneElementForScalar(e, want)) {
             v = adaptStem(v, e.shape(), want);
         }
         return manager.create(v, want);

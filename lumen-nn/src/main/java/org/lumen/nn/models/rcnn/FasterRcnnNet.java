@@ -188,7 +188,8 @@ public class FasterRcnnNet implements DetectionNet {
                 org.lumen.nn.module.Parameter p = mine.get(name);
                 if (p == null) {
                     if (classifier && (key.startsWith("fc.") || key.startsWith("classifier.")
-                            || key.endsWith("num_batches_tracked"))) {
+                            || key.endsWith("num_batches_tracked"))
+                            || org.lumen.nn.weights.Weights.ignoredOnLoad(net, name)) {
                         skipped++;
                         continue;
                     }

@@ -48,6 +48,15 @@ public final class FrozenBatchNorm2d extends Module {
         return y;
     }
 
+    /**
+     * {@code num_batches_tracked}: a checkpoint of a detector trained with ordinary batch norms (from scratch) has
+     * one for each, which torchvision's {@code FrozenBatchNorm2d} drops on load.
+     */
+    @Override
+    public java.util.Set<String> ignoredOnLoad() {
+        return java.util.Set.of("num_batches_tracked");
+    }
+
     @Override
     protected NDArray forward(NDArray x) {
         // libtorch's batch norm with running statistics is this very affine map, in one fused pass
