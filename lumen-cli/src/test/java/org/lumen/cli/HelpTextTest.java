@@ -26,8 +26,7 @@ class HelpTextTest {
     Path dir;
 
     static List<List<String>> commands() {
-        // benchmark's texts are another branch's work at the time of writing; the lead drops this exclusion on merge
-        return HelpAndVersionTest.commands().filter(c -> !c.contains("benchmark")).toList();
+        return HelpAndVersionTest.commands().toList();
     }
 
     private static CommandLine find(List<String> path) {
