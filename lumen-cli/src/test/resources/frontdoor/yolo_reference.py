@@ -7,8 +7,14 @@
 # Input as Lumen documents it: decoded to [0, 1], antialiased bilinear resize to 640 x 640 (no letterbox).
 # Post-processing as Ultralytics' non_max_suppression (best class per anchor, conf > 0.25, class-wise NMS at IoU 0.7,
 # at most 300) with torchvision's batched_nms; boxes scaled back to the image's pixels and clipped.
-# usage: yolo_reference.py OUT   writes OUT/images/*.png, OUT/yolov8n.safetensors and OUT/yolov8n.json:
-#   {"<image file name>": [{"box": [x1, y1, x2, y2], "score": s, "label": l}]}
+# With "seg", YOLOv8n-seg: the same network whose head is Ultralytics' Segment (Detect plus cv4, 32 mask coefficients
+# per anchor, and Proto, 64 channels for n); the coefficient convs' weights scaled by 8 so that masks are decided.
+# Each kept detection's mask as Lumen documents it (Ultralytics' process_mask, non-retina): sigmoid(coef . proto) at
+# prototype resolution (160 x 160), zeroed outside the box (640-px box scaled to the prototypes, crop_mask's
+# half-open test), bilinearly resized (align_corners=False) to the image's own size, cut at > 0.5.
+# usage: yolo_reference.py OUT [seg]   writes OUT/images/*.png, OUT/<arch>.safetensors and OUT/<arch>.json:
+#   {"<image file name>": [{"box": [x1, y1, x2, y2], "score": s, "label": l}]}; with seg also
+#   OUT/yolov8n-seg.<image file name>.masks.npy, uint8 [N, H, W] in the JSON's order
 import json, math, os, sys
 import numpy as np
 import torch, torchvision
@@ -74,6 +80,27 @@ class Detect(nn.Module):
     def forward(s, xs):
         return [torch.cat((s.cv2[i](x), s.cv3[i](x)), 1) for i, x in enumerate(xs)]
 
+class Proto(nn.Module):
+    def __init__(s, c1, c_, nm):
+        super().__init__()
+        s.cv1 = Conv(c1, c_, 3)
+        s.upsample = nn.ConvTranspose2d(c_, c_, 2, 2, 0, bias=True)
+        s.cv2, s.cv3 = Conv(c_, c_, 3), Conv(c_, nm)
+    def forward(s, x):
+        return s.cv3(s.cv2(s.upsample(s.cv1(x))))
+
+class Segment(Detect):
+    def __init__(s, nc, ch, nm=32, npr=64):
+        super().__init__(nc, ch)
+        s.nm = nm
+        s.proto = Proto(ch[0], npr, nm)
+        c4 = max(ch[0] // 4, nm)
+        s.cv4 = nn.ModuleList(nn.Sequential(Conv(x, c4, 3), Conv(c4, c4, 3), nn.Conv2d(c4, nm, 1)) for x in ch)
+    def forward(s, xs):
+        n = xs[0].shape[0]
+        mc = torch.cat([s.cv4[i](x).view(n, s.nm, -1) for i, x in enumerate(xs)], 2)
+        return super().forward(xs), mc, s.proto(xs[0])
+
 class Up(nn.Module):
     def forward(s, x):
         return F.interpolate(x, scale_factor=2, mode="nearest")
@@ -88,7 +115,7 @@ def rep(n, depth=0.33):
     return max(round(n * depth), 1) if n > 1 else n
 
 class Model(nn.Module):
-    def __init__(s, nc):
+    def __init__(s, nc, seg=False):
         super().__init__()
         c64, c128, c256, c512, c1024 = ch(64), ch(128), ch(256), ch(512), ch(1024)
         n3, n6 = rep(3), rep(6)
@@ -98,7 +125,8 @@ class Model(nn.Module):
             SPPF(c1024, c1024, 5), Up(), Cat(), C2f(c1024 + c512, c512, n3, False), Up(), Cat(),
             C2f(c512 + c256, c256, n3, False), Conv(c256, c256, 3, 2), Cat(),
             C2f(c256 + c512, c512, n3, False), Conv(c512, c512, 3, 2), Cat(),
-            C2f(c512 + c1024, c1024, n3, False), Detect(nc, [c256, c512, c1024]))
+            C2f(c512 + c1024, c1024, n3, False),
+            (Segment(nc, [c256, c512, c1024], 32, ch(256)) if seg else Detect(nc, [c256, c512, c1024])))
     def forward(s, x):
         m = s.model
         p2 = m[2](m[1](m[0](x))); p3 = m[4](m[3](p2)); p4 = m[6](m[5](p3)); p5 = m[9](m[8](m[7](p4)))
@@ -126,7 +154,19 @@ def postprocess(xyxy, scores, conf=0.25, iou=0.7, max_det=300):
     keep = best > conf
     b, s, c = xyxy[keep], best[keep], label[keep]
     order = torchvision.ops.batched_nms(b, s, c, iou)[:max_det]
-    return b[order], s[order], c[order]
+    return b[order], s[order], c[order], keep.nonzero()[:, 0][order]
+
+def masks(coef, proto, boxes, h, w, size=640):
+    nm, ph, pw = proto.shape
+    p = (coef @ proto.view(nm, -1)).sigmoid().view(-1, ph, pw)
+    x1, y1, x2, y2 = torch.chunk((boxes * torch.tensor([pw / size, ph / size, pw / size, ph / size]))[:, :, None], 4, 1)
+    r = torch.arange(pw, dtype=x1.dtype)[None, None, :]
+    c = torch.arange(ph, dtype=x1.dtype)[None, :, None]
+    p = p * ((r >= x1) * (r < x2) * (c >= y1) * (c < y2))
+    if len(p) == 0:
+        return np.zeros((0, h, w), np.uint8), 0
+    up = F.interpolate(p[None], size=(h, w), mode="bilinear", align_corners=False)[0]
+    return (up > 0.5).numpy().astype(np.uint8), int(((up - 0.5).abs() < 1e-3).sum())
 
 def save_safetensors(path, tensors):
     import struct
@@ -160,9 +200,11 @@ def main():
         t = torch.from_numpy(a.astype(np.float32) / 255.0).permute(2, 0, 1)[None]
         images.append((name, t.shape[2], t.shape[3],
                        F.interpolate(t, size=(640, 640), mode="bilinear", align_corners=False, antialias=True)))
+    seg = len(sys.argv) > 2 and sys.argv[2] == "seg"
+    arch = "yolov8n-seg" if seg else "yolov8n"
     torch.manual_seed(0)
     nc = 80
-    m = Model(nc)
+    m = Model(nc, seg)
     batch = torch.cat([x for _, _, _, x in images])
     with torch.no_grad():
         for bn in m.modules():
@@ -177,10 +219,18 @@ def main():
         for i in range(3):
             det.cv3[i][2].weight.mul_(float(os.environ.get("CLS_SCALE", "0.5")))
             det.cv3[i][2].bias.fill_(float(os.environ.get("CLS_BIAS", "-1.5")))
+            if seg:
+                det.cv4[i][2].weight.mul_(float(os.environ.get("COEF_SCALE", "8")))
         result = {}
         for name, h, w, x in images:
-            xyxy, scores = decode(m, m(x), nc)
-            b, s, c = postprocess(xyxy[0], scores[0])
+            y = m(x)
+            xyxy, scores = decode(m, y[0] if seg else y, nc)
+            b, s, c, anchor = postprocess(xyxy[0], scores[0])
+            if seg:
+                mk, undecided = masks(y[1][0].t()[anchor], y[2][0], b, h, w)
+                np.save(os.path.join(out, "%s.%s.masks.npy" % (arch, name)), mk)
+                print(name, "mask pixels", int(mk.sum()), "of", mk.size, "undecided (|p - 0.5| < 1e-3)", undecided,
+                      "median mask area", int(np.median(mk.reshape(len(mk), -1).sum(1))) if len(mk) else None)
             b = b * torch.tensor([w / 640, h / 640, w / 640, h / 640])
             b[:, 0::2] = b[:, 0::2].clamp(0, w)
             b[:, 1::2] = b[:, 1::2].clamp(0, h)
@@ -191,8 +241,8 @@ def main():
             print(name, cand, "candidates,", len(s), "kept, scores", [round(v, 3) for v in s[:5].tolist()],
                   "min", round(float(s.min()), 3) if len(s) else None, "equal neighbours", ties, flush=True)
     state = {k: v for k, v in m.state_dict().items() if not k.endswith("num_batches_tracked")}
-    save_safetensors(os.path.join(out, "yolov8n.safetensors"), state)
-    with open(os.path.join(out, "yolov8n.json"), "w") as f:
+    save_safetensors(os.path.join(out, arch + ".safetensors"), state)
+    with open(os.path.join(out, arch + ".json"), "w") as f:
         json.dump(result, f)
 
 if __name__ == "__main__":

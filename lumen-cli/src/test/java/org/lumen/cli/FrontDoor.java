@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.lumen.core.geometry.Rle;
 import org.lumen.core.io.Npy;
 import org.lumen.core.testing.Python;
 
@@ -127,6 +128,40 @@ final class FrontDoor {
         double areaA = (a.get(2).asDouble() - a.get(0).asDouble()) * (a.get(3).asDouble() - a.get(1).asDouble());
         double areaB = (b.get(2).asDouble() - b.get(0).asDouble()) * (b.get(3).asDouble() - b.get(1).asDouble());
         return inter / (areaA + areaB - inter);
+    }
+
+    /**
+     * The median IoU between each matched detection's mask ({@code predict --json}'s RLE) and the reference's
+     * ({@code npy}: uint8 {@code [N, H, W]}, in the reference's order); {@code toGot} from {@link #matches}.
+     */
+    static double medianMaskIou(Path npy, JsonNode got, int[] toGot) throws Exception {
+        Npy.Array stack = Npy.read(npy);
+        int[] shape = stack.shape();
+        int h = shape[1];
+        int w = shape[2];
+        long[] want = stack.longs();
+        List<Double> ious = new ArrayList<>();
+        for (int i = 0; i < toGot.length; i++) {
+            if (toGot[i] < 0) {
+                continue;
+            }
+            JsonNode mask = got.get(toGot[i]).get("mask");
+            org.junit.jupiter.api.Assertions.assertEquals(h, mask.get("size").get(0).asInt());
+            org.junit.jupiter.api.Assertions.assertEquals(w, mask.get("size").get(1).asInt());
+            byte[] m = Rle.fromCompressedString(mask.get("counts").asText(), h, w).decode();
+            long inter = 0;
+            long union = 0;
+            for (int p = 0; p < m.length; p++) {
+                boolean g = m[p] != 0;
+                boolean t = want[i * h * w + p] != 0;
+                inter += g && t ? 1 : 0;
+                union += g || t ? 1 : 0;
+            }
+            ious.add(union == 0 ? 1.0 : (double) inter / union);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(!ious.isEmpty(), "no matched detections");
+        ious.sort(null);
+        return ious.get(ious.size() / 2);
     }
 
     private static String resource(String name) {

@@ -8,15 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.lumen.core.geometry.Rle;
-import org.lumen.core.io.Npy;
 
 /**
  * The front door for torchvision's R-CNNs: {@code lumen predict --arch fasterrcnn_resnet50_fpn|maskrcnn_resnet50_fpn
@@ -60,40 +57,10 @@ class FrontDoorRcnnParityTest {
             assertTrue(a >= 0.95 * want.size(), arch + " " + name + ": " + a + " of " + want.size() + " matched");
             assertTrue(b >= 0.95 * got.size(), arch + " " + name + ": " + b + " of " + got.size() + " matched");
             if (masks) {
-                double median = medianMaskIou(DIR.resolve(arch + "." + name + ".masks.npy"), got, toGot);
+                double median = FrontDoor.medianMaskIou(DIR.resolve(arch + "." + name + ".masks.npy"), got, toGot);
                 System.out.printf("front door %s %s: median mask IoU %.4f%n", arch, name, median);
                 assertTrue(median >= 0.99, arch + " " + name + ": median mask IoU " + median);
             }
         }
-    }
-
-    private static double medianMaskIou(Path npy, JsonNode got, int[] toGot) throws Exception {
-        Npy.Array stack = Npy.read(npy);
-        int[] shape = stack.shape();
-        int h = shape[1];
-        int w = shape[2];
-        long[] want = stack.longs();
-        List<Double> ious = new ArrayList<>();
-        for (int i = 0; i < toGot.length; i++) {
-            if (toGot[i] < 0) {
-                continue;
-            }
-            JsonNode mask = got.get(toGot[i]).get("mask");
-            assertEquals(h, mask.get("size").get(0).asInt());
-            assertEquals(w, mask.get("size").get(1).asInt());
-            byte[] m = Rle.fromCompressedString(mask.get("counts").asText(), h, w).decode();
-            long inter = 0;
-            long union = 0;
-            for (int p = 0; p < m.length; p++) {
-                boolean g = m[p] != 0;
-                boolean t = want[i * h * w + p] != 0;
-                inter += g && t ? 1 : 0;
-                union += g || t ? 1 : 0;
-            }
-            ious.add(union == 0 ? 1.0 : (double) inter / union);
-        }
-        assertTrue(!ious.isEmpty(), "no matched detections");
-        ious.sort(null);
-        return ious.get(ious.size() / 2);
     }
 }
