@@ -40,7 +40,7 @@ final class FileErrors {
                 throw e;
             }
             System.out.flush();
-            System.err.println("error: " + e.line());
+            System.err.println("error: " + Flags.line(e));
             System.err.flush();
             failed++;
             stopped = strict;

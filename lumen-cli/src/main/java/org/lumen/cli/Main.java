@@ -135,7 +135,7 @@ public final class Main {
         PrintWriter err = cl.getErr();
         LumenException bad = findBadInput(e);
         if (bad != null) {
-            err.println("error: " + bad.line());
+            err.println("error: " + Flags.line(bad));
         } else {
             err.println("error: internal failure: " + e + (debug ? "" : " (run with --debug for details)"));
         }

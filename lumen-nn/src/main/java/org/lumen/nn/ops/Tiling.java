@@ -28,10 +28,10 @@ public final class Tiling {
      */
     public static List<Tile> grid(int width, int height, int tile, int overlap) {
         if (tile < 1) {
-            throw new LumenException("--tile", "tile size must be at least 1, got " + tile);
+            throw LumenException.setting("tile", "tile size must be at least 1, got " + tile);
         }
         if (overlap < 0 || overlap >= tile) {
-            throw new LumenException("--tile-overlap", "overlap must be in [0, " + tile + "), got " + overlap);
+            throw LumenException.setting("tileOverlap", "overlap must be in [0, " + tile + "), got " + overlap);
         }
         List<Tile> tiles = new ArrayList<>();
         int[] xs = starts(width, tile, tile - overlap);
