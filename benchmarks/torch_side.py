@@ -14,8 +14,7 @@ FILE.json beside it for the labels) instead of freshly seeded ones, so that both
 --export DIR: write them (DIR/weights.safetensors, DIR/input.f32, DIR/input.f32.json) and the mode's reference
 outputs (DIR/reference.json) for SideBySide --check, then exit without timing. Classifier weights get batch-norm
 statistics calibrated by two train-mode passes and affine terms of order one (mean 0 / var 1 would normalise
-nothing); the Faster R-CNN's class 1 is favoured (+6 on its logit bias) so that its detections pass the 0.05 score
-threshold. --perturb (with --export) scales fc.weight / the box predictor's class weights by 1.01 in the file
+nothing); the Faster R-CNN's heads are scaled as a trained one's (see faster_rcnn) and it runs on a photograph. --perturb (with --export) scales fc.weight / the box predictor's class weights by 1.01 in the file
 *after* the reference was computed: a deliberate mismatch, to see the check refuse.
 """
 import argparse
@@ -129,14 +128,22 @@ def main():
 
 
 def faster_rcnn(a):
-    """torchvision's fasterrcnn_resnet50_fpn, 91 classes, random weights, one 3x800x1067 image, eval."""
+    """torchvision's fasterrcnn_resnet50_fpn, 91 classes, seeded weights made realistic (--export), one 3x800x1067
+    image (scikit-image's astronaut resized), eval."""
     torch.manual_seed(0)
     model = torchvision.models.detection.fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None).eval()
-    x = torch.rand(3, 800, 1067)
+    x = photograph(800, 1067)
     if a.export:
-        calibrate(model.backbone.body, x[None] - 0.5)
+        calibrate(model.backbone.body, model.transform([x])[0].tensors)
         with torch.no_grad():
-            model.roi_heads.box_predictor.cls_score.bias[1] += 6
+            # as the front-door reference (lumen-cli's frontdoor/rcnn_reference.py): random objectness logits over
+            # calibrated features reach ~70, where sigmoid is 1.0 in float32 and the order among the tied proposals
+            # is arbitrary on either side; a trained model's are a few units, its proposals near their anchors and
+            # its class scores decided
+            model.rpn.head.cls_logits.weight.mul_(0.01)
+            model.rpn.head.bbox_pred.weight.mul_(0.001)
+            model.roi_heads.box_predictor.bbox_pred.weight.mul_(0.1)
+            model.roi_heads.box_predictor.cls_score.weight.mul_(4)
             det = model([x])[0]
         ref = {"kind": "detections", "boxes": det["boxes"].flatten().tolist(), "labels": det["labels"].tolist(),
                "scores": det["scores"].tolist()}
@@ -159,6 +166,16 @@ def faster_rcnn(a):
                       "inter_op_threads": torch.get_num_interop_threads(), "median_ms": round(median, 3),
                       "ms_per_image": round(median, 3), "times_ms": [round(t, 2) for t in ms],
                       "runtime": "PyTorch %s, torchvision %s" % (torch.__version__, torchvision.__version__)}))
+
+
+def photograph(h, w):
+    """scikit-image's astronaut, [0, 1], bilinearly resized to h x w: a detector's features on noise are not a
+    photograph's."""
+    import skimage
+    from skimage import io
+    a = io.imread(os.path.join(os.path.dirname(skimage.__file__), "data", "astronaut.png"))[..., :3]
+    t = torch.from_numpy(a.astype(np.float32) / 255.0).permute(2, 0, 1)[None]
+    return torch.nn.functional.interpolate(t, size=(h, w), mode="bilinear", align_corners=False)[0].contiguous()
 
 
 def calibrate(model, x):
