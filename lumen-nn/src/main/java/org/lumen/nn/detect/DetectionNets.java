@@ -65,7 +65,7 @@ public final class DetectionNets {
     public static DetectionNet create(String arch, int numClasses, int imgsz) {
         Factory f = FACTORIES.get(arch);
         if (f == null) {
-            throw new LumenException("--arch", "unknown detector '" + arch + "'"
+            throw LumenException.setting("arch", "unknown detector '" + arch + "'"
                     + Backbones.suggest(arch, names()) + "; detectors: " + String.join(", ", names()));
         }
         return f.create(numClasses, imgsz);

@@ -22,7 +22,7 @@ public final class MaskRcnnNet extends FasterRcnnNet implements InstanceSegmenta
 
     @Override
     public java.util.Map<String, NDArray> losses(NDArray images, List<Boxes> targets) {
-        throw new org.lumen.core.LumenException("--arch", arch() + " trains on instance masks: its loss needs each"
+        throw org.lumen.core.LumenException.setting("arch", arch() + " trains on instance masks: its loss needs each"
                 + " object's mask (a dataset with polygons or RLE segmentations), not boxes alone");
     }
 

@@ -41,7 +41,7 @@ public final class ResNetBody extends Module implements RcnnBody {
             case "resnet34" -> { bottleneck = false; blocks = new int[] {3, 4, 6, 3}; }
             case "resnet50" -> { bottleneck = true; blocks = new int[] {3, 4, 6, 3}; }
             case "resnet101" -> { bottleneck = true; blocks = new int[] {3, 4, 23, 3}; }
-            default -> throw new LumenException("--arch", "no detection body for '" + arch + "'");
+            default -> throw LumenException.setting("arch", "no detection body for '" + arch + "'");
         }
         conv1 = register("conv1", conv(3, 64, 7, 2, 3));
         bn1 = register("bn1", norm(64));

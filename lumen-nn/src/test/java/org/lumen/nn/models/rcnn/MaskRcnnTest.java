@@ -134,7 +134,8 @@ class MaskRcnnTest {
             Boxes one = Boxes.truth(new double[] {8, 10, 40, 44}, new int[] {1});
             Boxes none = Boxes.truth(new double[0], new int[0]);
             LumenException e = assertThrows(LumenException.class, () -> net.losses(images, List.of(one, none)));
-            assertEquals("--arch", e.source());
+            assertEquals("arch", e.source()); // a setting, which the CLI prints as --arch (Flags)
+            assertTrue(e.isSetting());
             assertTrue(e.getMessage().contains("mask"), e.getMessage());
             float[] disc = new float[64 * 64];
             for (int y = 0; y < 64; y++) {
