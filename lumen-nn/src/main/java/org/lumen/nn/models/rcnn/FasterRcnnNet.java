@@ -53,7 +53,7 @@ public class FasterRcnnNet implements DetectionNet {
             int[] sizes = {32, 64, 128, 256, 512};
             return new int[][] {sizes, sizes, sizes};
         }
-        return FasterRcnn.perLevel(anchors(body));
+        return AnchorGenerator.perLevel(anchors(body));
     }
 
     /**

@@ -54,7 +54,7 @@ public final class MaskRcnnNet extends FasterRcnnNet implements InstanceSegmenta
         List<NDArray> probs = net.maskProbs(new FasterRcnn.Pass(pass.batch(), pass.feats(), kept));
         List<Masked> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            Boxes b = FasterRcnn.toOriginal(kept.get(i), pass.batch().sizes()[i], list.get(i));
+            Boxes b = RcnnTransform.postprocess(kept.get(i), pass.batch().sizes()[i], list.get(i));
             int[] all = new int[b.size()];
             for (int j = 0; j < all.length; j++) {
                 all[j] = j;

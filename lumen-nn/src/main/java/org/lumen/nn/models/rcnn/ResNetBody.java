@@ -15,7 +15,7 @@ import org.lumen.nn.module.Module;
  * a ResNet with {@link FrozenBatchNorm2d}): {@code conv1, bn1, relu, maxpool, layer1..layer4}, returning the
  * four stages' outputs (strides 4, 8, 16, 32).
  */
-public final class ResNetBody extends Module implements RcnnBody {
+public final class ResNetBody extends RcnnBody {
     private final Module conv1;
     private final Module bn1;
     private final Module[] layers = new Module[4];

@@ -194,7 +194,7 @@ class MaskRcnnTest {
     void transformSizesFollowTorch() {
         try (NDManager m = NDManager.newBaseManager()) {
             FasterRcnn net = new FasterRcnn("resnet18", 3, ANCHORS).withSizes(128, 160);
-            FasterRcnn.Batch b = net.transform(List.of(m.zeros(new Shape(3, 100, 120))));
+            RcnnTransform.Batch b = net.transform(List.of(m.zeros(new Shape(3, 100, 120))));
             assertEquals(127, b.sizes()[0][0]);
             assertEquals(153, b.sizes()[0][1]);
             assertEquals(new Shape(1, 3, 128, 160), b.images().getShape());
