@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lumen.core.LumenException;
+import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.models.backbone.Backbones;
 
 /** The detector architectures {@code --task detect} offers, by name. */

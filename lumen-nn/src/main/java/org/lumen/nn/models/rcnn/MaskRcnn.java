@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.MaskDetections;
+import org.lumen.nn.models.MaskDetections;
 import org.lumen.nn.layers.Conv2d;
 import org.lumen.nn.layers.ConvTranspose2d;
 import org.lumen.nn.layers.Sequential;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.InstanceSegmentationNet;
+import org.lumen.nn.models.InstanceSegmentationNet;
 
 /**
  * {@link MaskRcnn} as a Lumen detector with masks: {@link FasterRcnnNet}'s detections (labels 0-based, the

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.InstanceSegmentationNet;
+import org.lumen.nn.models.InstanceSegmentationNet;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.ops.Functional;
 import org.lumen.nn.ops.Scalars;

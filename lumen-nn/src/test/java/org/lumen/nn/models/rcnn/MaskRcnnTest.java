@@ -103,13 +103,13 @@ class MaskRcnnTest {
             MaskRcnnNet net = new MaskRcnnNet("maskrcnn_resnet18_fpn", "resnet18", 2, 64);
             net.module().initialize(m, 0);
             NDArray images = m.randomUniform(0, 1, new Shape(2, 3, 64, 64));
-            List<org.lumen.nn.detect.InstanceSegmentationNet.Masked> none = net.detectMasks(images, 2.0, 10);
+            List<org.lumen.nn.models.InstanceSegmentationNet.Masked> none = net.detectMasks(images, 2.0, 10);
             assertEquals(2, none.size());
             assertEquals(0, none.get(0).boxes().size());
             assertEquals(new Shape(0, 28, 28), none.get(1).probs().getShape());
             assertEquals(0, net.paste(none.get(0).probs(), none.get(0).boxes(), 30, 40).size());
             // and with detections: at most maxDet, each with its 28x28 map, labels 0-based
-            List<org.lumen.nn.detect.InstanceSegmentationNet.Masked> some = net.detectMasks(images, 0.0, 5);
+            List<org.lumen.nn.models.InstanceSegmentationNet.Masked> some = net.detectMasks(images, 0.0, 5);
             assertTrue(some.get(0).boxes().size() > 0 && some.get(0).boxes().size() <= 5);
             assertEquals(new Shape(some.get(0).boxes().size(), 28, 28), some.get(0).probs().getShape());
             for (int label : some.get(0).boxes().labels()) {
