@@ -166,18 +166,18 @@ final class DetectCli {
                 continue;
             }
             Boxes boxes;
-            org.lumen.nn.detect.MaskDetections found = null;
+            org.lumen.nn.models.MaskDetections found = null;
             if (masks && tile == null) {
                 found = d.detectMasks(List.of(image), c, maxDet).get(0);
                 boxes = found.boxes();
             } else if (masks) {
                 // each survivor of the merge keeps its own tile's mask, placed in the whole image
                 List<Tiling.Tile> tiles = Tiling.grid(image.width(), image.height(), tile, overlap);
-                List<org.lumen.nn.detect.MaskDetections> perTile = new java.util.ArrayList<>();
+                List<org.lumen.nn.models.MaskDetections> perTile = new java.util.ArrayList<>();
                 for (Tiling.Tile t : tiles) {
                     perTile.add(d.detectMasks(List.of(crop(image, t)), c, maxDet).get(0));
                 }
-                found = org.lumen.nn.detect.MaskDetections.merge(tiles, perTile, mergeIou, agnostic, image.height(),
+                found = org.lumen.nn.models.MaskDetections.merge(tiles, perTile, mergeIou, agnostic, image.height(),
                         image.width()).first(maxDet * tiles.size());
                 boxes = found.boxes();
             } else if (tile == null) {

@@ -17,7 +17,7 @@ import org.lumen.core.image.ImageDecoder;
 import org.lumen.core.image.ImageOps;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.detect.Detector;
-import org.lumen.nn.detect.MaskDetections;
+import org.lumen.nn.models.MaskDetections;
 
 /**
  * {@code predict --json} with an (untrained) YOLOv8n-seg, as with Ultralytics weights converted to safetensors:

@@ -11,6 +11,7 @@ import org.lumen.core.metrics.coco.CocoEvaluation;
 import org.lumen.core.metrics.coco.IouType;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.core.metrics.detection.DetectionMetrics;
+import org.lumen.nn.models.DetectionNet;
 
 /**
  * A detector evaluated on a prepared split: COCO's statistics (pycocotools' definitions, from every detection
@@ -30,7 +31,7 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
         CocoEvaluation coco, CocoEvaluation maskCoco, List<List<Rle>> masks, DetectionMetrics metrics,
         double[] msPerImage) {
     /** Detections kept for the COCO statistics (as low as Ultralytics' val uses). */
-    public static final double EVAL_CONF = 0.001;
+    public static final double EVAL_CONF = DetectionNet.EVAL_CONF;
     /** Detections per image kept for the COCO statistics (COCO's largest maxDets). */
     public static final int EVAL_MAX_DET = 100;
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lumen.core.LumenException;
+import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.models.backbone.Backbones;
 
 /** The detector architectures {@code --task detect} offers, by name. */
@@ -65,7 +66,7 @@ public final class DetectionNets {
     public static DetectionNet create(String arch, int numClasses, int imgsz) {
         Factory f = FACTORIES.get(arch);
         if (f == null) {
-            throw new LumenException("--arch", "unknown detector '" + arch + "'"
+            throw LumenException.setting("arch", "unknown detector '" + arch + "'"
                     + Backbones.suggest(arch, names()) + "; detectors: " + String.join(", ", names()));
         }
         return f.create(numClasses, imgsz);

@@ -18,6 +18,9 @@ import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.models.DetectionNet;
+import org.lumen.nn.models.InstanceSegmentationNet;
+import org.lumen.nn.models.MaskDetections;
 import org.lumen.nn.weights.Weights;
 
 /**

@@ -2,7 +2,7 @@ package org.lumen.nn.explain;
 
 import ai.djl.ndarray.NDArray;
 import org.lumen.core.LumenException;
-import org.lumen.nn.detect.DetectionNet;
+import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.models.yolo.YoloNet;
 import org.lumen.nn.module.Module;
 

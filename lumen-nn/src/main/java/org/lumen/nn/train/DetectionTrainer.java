@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.DetectionNet;
+import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.detect.Detector;
-import org.lumen.nn.detect.InstanceSegmentationNet;
+import org.lumen.nn.models.InstanceSegmentationNet;
 import org.lumen.nn.detect.PreparedDetections;
 import org.lumen.nn.module.Module;
 

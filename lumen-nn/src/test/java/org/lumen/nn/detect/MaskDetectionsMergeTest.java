@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
+import org.lumen.nn.models.MaskDetections;
 import org.lumen.nn.ops.Tiling;
 
 /**

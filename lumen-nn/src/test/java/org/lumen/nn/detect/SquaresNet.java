@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.layers.Lambda;
+import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.module.Module;
 
 /**

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.DetectionNet;
+import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.detect.DetectionNets;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.module.Parameter;

@@ -41,19 +41,19 @@ public final class Backbones {
     /**
      * Builds {@code arch} with a head for {@code numClasses} and a stem for {@code inChannels}; parameters are
      * not allocated yet (see {@code Module.initialize}). An unknown name is a {@link LumenException} on
-     * {@code --arch} that suggests the closest known names.
+     * setting {@code arch} that suggests the closest known names.
      */
     public static Backbone create(String arch, int numClasses, int inChannels) {
         Factory f = FACTORIES.get(arch);
         if (f == null) {
-            throw new LumenException("--arch", "unknown architecture '" + arch + "'" + suggest(arch, names())
+            throw LumenException.setting("arch", "unknown architecture '" + arch + "'" + suggest(arch, names())
                     + " (known: " + String.join(", ", names()) + ")");
         }
         if (numClasses < 1) {
-            throw new LumenException("--classes", "needs at least 1 class, got " + numClasses);
+            throw LumenException.setting("classes", "needs at least 1 class, got " + numClasses);
         }
         if (inChannels < 1) {
-            throw new LumenException("--channels", "needs at least 1 channel, got " + inChannels);
+            throw LumenException.setting("channels", "needs at least 1 channel, got " + inChannels);
         }
         return f.create(numClasses, inChannels);
     }

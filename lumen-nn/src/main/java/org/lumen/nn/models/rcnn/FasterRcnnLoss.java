@@ -72,23 +72,23 @@ final class FasterRcnnLoss {
      * ground-truth boxes among them) with the index of the ground-truth box each is matched to; and the four
      * losses with their sum, as {@link #losses}.
      */
-    record Sampled(FasterRcnn.Batch batch, List<NDArray> feats, List<float[]> positives, List<int[]> matched,
+    record Sampled(RcnnTransform.Batch batch, List<NDArray> feats, List<float[]> positives, List<int[]> matched,
             Map<String, NDArray> losses) {}
 
     /** {@link #losses}, keeping what {@link Sampled} holds. */
     static Sampled sampled(FasterRcnn net, List<NDArray> images, List<Boxes> targets, Sampling sampling) {
         NDManager m = images.get(0).getManager();
-        FasterRcnn.Batch batch = net.transform(images);
+        RcnnTransform.Batch batch = net.transform(images);
         List<float[]> gts = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             gts.add(scaled(targets.get(i), images.get(i), batch.sizes()[i]));
         }
         SplittableRandom rnd = new SplittableRandom(seed(batch.images(), targets));
         List<NDArray> feats = net.features(batch.images());
-        FasterRcnn.RpnOut rpn = net.rpnHead(batch, feats);
+        RegionProposalNetwork.Output rpn = net.rpn().head(batch, feats);
         Map<String, NDArray> out = new LinkedHashMap<>();
         rpnLosses(m, rpn, gts, sampling.rpnBatch(), rnd, out);
-        List<NDArray> proposals = net.filter(batch, rpn, sampling.proposals(), sampling.proposals());
+        List<NDArray> proposals = net.rpn().filter(batch, rpn, sampling.proposals(), sampling.proposals());
         List<float[]> positives = new ArrayList<>();
         List<int[]> matched = new ArrayList<>();
         boxLosses(net, batch, feats, proposals, targets, gts, sampling.boxBatch(), rnd, out, positives, matched);
@@ -124,7 +124,7 @@ final class FasterRcnnLoss {
         return h;
     }
 
-    private static void rpnLosses(NDManager m, FasterRcnn.RpnOut rpn, List<float[]> gts, int perImage,
+    private static void rpnLosses(NDManager m, RegionProposalNetwork.Output rpn, List<float[]> gts, int perImage,
             SplittableRandom rnd, Map<String, NDArray> out) {
         float[] anchors = rpn.anchors().toFloatArray();
         int a = anchors.length / 4;
@@ -165,7 +165,7 @@ final class FasterRcnnLoss {
         out.put("loss_rpn_box_reg", Scalars.div(smoothL1(deltas, target), sampled.size()));
     }
 
-    private static void boxLosses(FasterRcnn net, FasterRcnn.Batch batch, List<NDArray> feats,
+    private static void boxLosses(FasterRcnn net, RcnnTransform.Batch batch, List<NDArray> feats,
             List<NDArray> proposals, List<Boxes> targets, List<float[]> gts, int perImage, SplittableRandom rnd,
             Map<String, NDArray> out, List<float[]> positives, List<int[]> matched) {
         NDManager m = batch.images().getManager();
@@ -207,7 +207,7 @@ final class FasterRcnnLoss {
             positives.add(java.util.Arrays.copyOf(sel, 4 * pick[0].length));
             matched.add(matchedHere);
         }
-        NDArray[] head = net.boxHead(batch, feats, chosen);
+        NDArray[] head = net.roiHeads().boxHead(batch, feats, chosen);
         NDArray logits = head[0];
         int total = classes.size();
         int c = net.numClasses();

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.DetectionNet;
+import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.module.Module;
 
 /**
@@ -53,7 +53,7 @@ public class FasterRcnnNet implements DetectionNet {
             int[] sizes = {32, 64, 128, 256, 512};
             return new int[][] {sizes, sizes, sizes};
         }
-        return FasterRcnn.perLevel(anchors(body));
+        return AnchorGenerator.perLevel(anchors(body));
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.MaskDetections;
+import org.lumen.nn.models.MaskDetections;
 import org.lumen.nn.layers.Conv2d;
 import org.lumen.nn.layers.ConvTranspose2d;
 import org.lumen.nn.layers.Sequential;
@@ -36,7 +36,11 @@ public final class MaskRcnn extends FasterRcnn {
     /** The side of the predicted mask maps. */
     public static final int MASK_SIZE = 28;
 
+    /** The side of the mask head's pooled input ({@code mask_roi_pool}). */
+    static final int MASK_POOL = 14;
+
     private final Sequential maskHead = new Sequential();
+    private final MultiScaleRoiAlign maskRoiPool;
     private final Module conv5Mask;
     private final Module maskLogits;
 
@@ -46,7 +50,8 @@ public final class MaskRcnn extends FasterRcnn {
 
     public MaskRcnn(String bodyArch, int numClasses, int[] anchorSizes, boolean frozenNorm) {
         super(bodyArch, numClasses, anchorSizes, frozenNorm);
-        Container roi = roiHeadsModule();
+        RoiHeads roi = roiHeads();
+        maskRoiPool = new MultiScaleRoiAlign(backbone().bodyLevels(), MASK_POOL);
         roi.put("mask_head", maskHead);
         for (int i = 0; i < 4; i++) {
             maskHead.add(new Sequential(new Conv2d(256, 256, 3, 1, 1, 1, true)));
@@ -81,7 +86,7 @@ public final class MaskRcnn extends FasterRcnn {
         List<NDArray> probs = maskProbs(pass);
         List<MaskDetections> out = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            Boxes boxes = toOriginal(pass.dets().get(i), pass.batch().sizes()[i], images.get(i));
+            Boxes boxes = RcnnTransform.postprocess(pass.dets().get(i), pass.batch().sizes()[i], images.get(i));
             int h = (int) images.get(i).getShape().get(1);
             int w = (int) images.get(i).getShape().get(2);
             out.add(new MaskDetections(boxes, paste(probs.get(i), boxes, h, w)));
@@ -135,8 +140,8 @@ public final class MaskRcnn extends FasterRcnn {
      * mask_roi_pool, mask_head and mask_predictor on boxes per image (transformed-image pixels): logits
      * {@code [K, classes, 28, 28]}.
      */
-    NDArray maskHeads(Batch batch, List<NDArray> feats, List<NDArray> boxes) {
-        NDArray x = pool(batch, feats, boxes, 14);
+    NDArray maskHeads(RcnnTransform.Batch batch, List<NDArray> feats, List<NDArray> boxes) {
+        NDArray x = maskRoiPool.pool(batch, feats, boxes);
         for (int i = 0; i < maskHead.size(); i++) {
             x = Functional.relu(maskHead.get(i).apply(x));
         }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.InstanceSegmentationNet;
+import org.lumen.nn.models.InstanceSegmentationNet;
 
 /**
  * {@link MaskRcnn} as a Lumen detector with masks: {@link FasterRcnnNet}'s detections (labels 0-based, the
@@ -22,7 +22,7 @@ public final class MaskRcnnNet extends FasterRcnnNet implements InstanceSegmenta
 
     @Override
     public java.util.Map<String, NDArray> losses(NDArray images, List<Boxes> targets) {
-        throw new org.lumen.core.LumenException("--arch", arch() + " trains on instance masks: its loss needs each"
+        throw org.lumen.core.LumenException.setting("arch", arch() + " trains on instance masks: its loss needs each"
                 + " object's mask (a dataset with polygons or RLE segmentations), not boxes alone");
     }
 
@@ -54,7 +54,7 @@ public final class MaskRcnnNet extends FasterRcnnNet implements InstanceSegmenta
         List<NDArray> probs = net.maskProbs(new FasterRcnn.Pass(pass.batch(), pass.feats(), kept));
         List<Masked> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            Boxes b = FasterRcnn.toOriginal(kept.get(i), pass.batch().sizes()[i], list.get(i));
+            Boxes b = RcnnTransform.postprocess(kept.get(i), pass.batch().sizes()[i], list.get(i));
             int[] all = new int[b.size()];
             for (int j = 0; j < all.length; j++) {
                 all[j] = j;

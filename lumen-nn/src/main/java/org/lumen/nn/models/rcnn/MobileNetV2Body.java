@@ -18,7 +18,7 @@ import org.lumen.nn.module.Module;
  * 18 and by default it returns the last two stages: {@code features.14} (160 channels) and {@code features.18}
  * (1,280), both at stride 32 (block 14 is itself the strided one), as FPN levels '0' and '1'.
  */
-public final class MobileNetV2Body extends Module implements RcnnBody {
+public final class MobileNetV2Body extends RcnnBody {
     /** torchvision's table: expansion t, output channels c, repeats n, first stride s. */
     private static final int[][] SETTING = {
         {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1},

@@ -15,7 +15,7 @@ import org.lumen.nn.module.Module;
  * a ResNet with {@link FrozenBatchNorm2d}): {@code conv1, bn1, relu, maxpool, layer1..layer4}, returning the
  * four stages' outputs (strides 4, 8, 16, 32).
  */
-public final class ResNetBody extends Module implements RcnnBody {
+public final class ResNetBody extends RcnnBody {
     private final Module conv1;
     private final Module bn1;
     private final Module[] layers = new Module[4];
@@ -41,7 +41,7 @@ public final class ResNetBody extends Module implements RcnnBody {
             case "resnet34" -> { bottleneck = false; blocks = new int[] {3, 4, 6, 3}; }
             case "resnet50" -> { bottleneck = true; blocks = new int[] {3, 4, 6, 3}; }
             case "resnet101" -> { bottleneck = true; blocks = new int[] {3, 4, 23, 3}; }
-            default -> throw new LumenException("--arch", "no detection body for '" + arch + "'");
+            default -> throw LumenException.setting("arch", "no detection body for '" + arch + "'");
         }
         conv1 = register("conv1", conv(3, 64, 7, 2, 3));
         bn1 = register("bn1", norm(64));

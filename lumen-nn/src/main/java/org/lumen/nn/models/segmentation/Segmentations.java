@@ -38,7 +38,7 @@ public final class Segmentations {
             int width = m.group(1) == null ? 64 : Integer.parseInt(m.group(1));
             int depth = m.group(2) == null ? 4 : Integer.parseInt(m.group(2));
             if (width < 1 || width > 256 || depth < 1 || depth > 8) {
-                throw new LumenException("--arch", "'" + arch + "': width must be 1 to 256 and depth 1 to 8");
+                throw LumenException.setting("arch", "'" + arch + "': width must be 1 to 256 and depth 1 to 8");
             }
             return;
         }
@@ -49,7 +49,7 @@ public final class Segmentations {
     }
 
     private static LumenException unknown(String arch) {
-        return new LumenException("--arch", "unknown segmentation architecture '" + arch + "'"
+        return LumenException.setting("arch", "unknown segmentation architecture '" + arch + "'"
                 + Backbones.suggest(arch, names()) + " (unet, unet-w<W>-d<D>, or unet-<backbone> with a backbone"
                 + " of: " + String.join(", ", Backbones.names()) + ")");
     }
@@ -57,14 +57,14 @@ public final class Segmentations {
     /**
      * Builds {@code arch}; parameters are not allocated yet.
      *
-     * @throws LumenException on {@code --arch} for an unknown name or out-of-range width or depth
+     * @throws LumenException on setting {@code arch} for an unknown name or out-of-range width or depth
      */
     public static SegmentationModel create(String arch, int numClasses, int inChannels) {
         if (numClasses < 1) {
-            throw new LumenException("--classes", "needs at least 1 class, got " + numClasses);
+            throw LumenException.setting("classes", "needs at least 1 class, got " + numClasses);
         }
         if (inChannels < 1) {
-            throw new LumenException("--channels", "needs at least 1 channel, got " + inChannels);
+            throw LumenException.setting("channels", "needs at least 1 channel, got " + inChannels);
         }
         check(arch);
         Matcher m = CLASSIC.matcher(arch);

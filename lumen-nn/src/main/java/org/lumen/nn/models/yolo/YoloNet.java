@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.DetectionNet;
+import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.module.Parameter;
 import org.lumen.nn.ops.Functional;

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.InstanceSegmentationNet;
+import org.lumen.nn.models.InstanceSegmentationNet;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.ops.Functional;
 import org.lumen.nn.ops.Scalars;
@@ -76,7 +76,7 @@ public final class YoloSegNet implements InstanceSegmentationNet {
     /** Training needs each object's mask ({@link #losses(NDArray, List, List)}): the box-only loss is refused. */
     @Override
     public Map<String, NDArray> losses(NDArray images, List<Boxes> targets) {
-        throw new LumenException("--arch", arch() + " trains on each object's mask; its box-only loss is not"
+        throw LumenException.setting("arch", arch() + " trains on each object's mask; its box-only loss is not"
                 + " defined (yolov8n/s/m train on boxes)");
     }
 

@@ -104,7 +104,7 @@ public final class YoloV8 extends Module {
             case "n" -> new YoloV8("n", numClasses, 0.33, 0.25, 1024, segment);
             case "s" -> new YoloV8("s", numClasses, 0.33, 0.50, 1024, segment);
             case "m" -> new YoloV8("m", numClasses, 0.67, 0.75, 768, segment);
-            default -> throw new LumenException("--arch", "unknown YOLOv8 size '" + size + "' (n, s, m)");
+            default -> throw LumenException.setting("arch", "unknown YOLOv8 size '" + size + "' (n, s, m)");
         };
     }
 

@@ -94,7 +94,7 @@ class FasterRcnnMobileNetParityTest {
             System.out.printf("obj0 diff %.3g of %.3g; del0 diff %.3g%n", Parity.maxAbsDiff(head[0], ref.get("obj0")),
                     Parity.maxAbs(ref.get("obj0")), Parity.maxAbsDiff(head[1], ref.get("del0")));
             assertEquals(15 * 7 * 10, head[0].length, "15 anchors per place on the 7x10 level '0'");
-            float[] anc = FasterRcnn.anchors(sizes, 7, 10, 32, 32);
+            float[] anc = AnchorGenerator.anchors(sizes, 7, 10, 32, 32);
             float[] wantAnc = java.util.Arrays.copyOf(ref.get("anchors"), anc.length);
             assertEquals(0.0, Parity.maxAbsDiff(anc, wantAnc), "anchors of level 0");
             assertTrue(Parity.maxAbsDiff(head[0], ref.get("obj0")) <= 1e-4 * Parity.maxAbs(ref.get("obj0")), "objectness");

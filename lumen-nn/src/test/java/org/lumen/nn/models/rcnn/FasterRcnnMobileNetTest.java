@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.DetectionNet;
+import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.detect.DetectionNets;
 import org.lumen.nn.models.backbone.Backbone;
 import org.lumen.nn.models.backbone.Backbones;
@@ -52,7 +52,7 @@ class FasterRcnnMobileNetTest {
     @Test
     void anchorsFollowTorchvisionOrder() {
         // generate_anchors: ratio-major, then size; at place (0, 0): ratio 0.5 sizes 32, 64 then ratio 1 ...
-        float[] a = FasterRcnn.anchors(new int[] {32, 64}, 1, 2, 32, 32);
+        float[] a = AnchorGenerator.anchors(new int[] {32, 64}, 1, 2, 32, 32);
         assertEquals(2 * 6 * 4, a.length);
         // ratio 0.5: h = 0.7071 s, w = 1.4142 s -> 32: (-23, -11, 23, 11), 64: (-45, -23, 45, 23)
         assertArrayEquals(new float[] {-23, -11, 23, 11, -45, -23, 45, 23, -16, -16, 16, 16, -32, -32, 32, 32},

@@ -77,7 +77,7 @@ class FasterRcnnParityTest {
             float[][] head = net.headOf(feats.get(0));
             System.out.printf("obj0 diff %.3g of %.3g; del0 diff %.3g%n", Parity.maxAbsDiff(head[0], ref.get("obj0")),
                     Parity.maxAbs(ref.get("obj0")), Parity.maxAbsDiff(head[1], ref.get("del0")));
-            float[] anc = FasterRcnn.anchors(32, 56, 80, 4, 4);
+            float[] anc = AnchorGenerator.anchors(32, 56, 80, 4, 4);
             float[] wantAnc = java.util.Arrays.copyOf(ref.get("anchors"), anc.length);
             assertEquals(0.0, Parity.maxAbsDiff(anc, wantAnc), "anchors of level 0");
             assertTrue(Parity.maxAbsDiff(head[0], ref.get("obj0")) <= 1e-4 * Parity.maxAbs(ref.get("obj0")), "objectness");

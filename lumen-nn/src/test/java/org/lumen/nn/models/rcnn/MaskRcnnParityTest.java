@@ -11,7 +11,7 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.detect.MaskDetections;
+import org.lumen.nn.models.MaskDetections;
 import org.lumen.nn.testing.Parity;
 import org.lumen.nn.weights.Weights;
 import org.junit.jupiter.api.Test;

@@ -103,13 +103,13 @@ class MaskRcnnTest {
             MaskRcnnNet net = new MaskRcnnNet("maskrcnn_resnet18_fpn", "resnet18", 2, 64);
             net.module().initialize(m, 0);
             NDArray images = m.randomUniform(0, 1, new Shape(2, 3, 64, 64));
-            List<org.lumen.nn.detect.InstanceSegmentationNet.Masked> none = net.detectMasks(images, 2.0, 10);
+            List<org.lumen.nn.models.InstanceSegmentationNet.Masked> none = net.detectMasks(images, 2.0, 10);
             assertEquals(2, none.size());
             assertEquals(0, none.get(0).boxes().size());
             assertEquals(new Shape(0, 28, 28), none.get(1).probs().getShape());
             assertEquals(0, net.paste(none.get(0).probs(), none.get(0).boxes(), 30, 40).size());
             // and with detections: at most maxDet, each with its 28x28 map, labels 0-based
-            List<org.lumen.nn.detect.InstanceSegmentationNet.Masked> some = net.detectMasks(images, 0.0, 5);
+            List<org.lumen.nn.models.InstanceSegmentationNet.Masked> some = net.detectMasks(images, 0.0, 5);
             assertTrue(some.get(0).boxes().size() > 0 && some.get(0).boxes().size() <= 5);
             assertEquals(new Shape(some.get(0).boxes().size(), 28, 28), some.get(0).probs().getShape());
             for (int label : some.get(0).boxes().labels()) {
@@ -134,7 +134,8 @@ class MaskRcnnTest {
             Boxes one = Boxes.truth(new double[] {8, 10, 40, 44}, new int[] {1});
             Boxes none = Boxes.truth(new double[0], new int[0]);
             LumenException e = assertThrows(LumenException.class, () -> net.losses(images, List.of(one, none)));
-            assertEquals("--arch", e.source());
+            assertEquals("arch", e.source()); // a setting, which the CLI prints as --arch (Flags)
+            assertTrue(e.isSetting());
             assertTrue(e.getMessage().contains("mask"), e.getMessage());
             float[] disc = new float[64 * 64];
             for (int y = 0; y < 64; y++) {
@@ -193,7 +194,7 @@ class MaskRcnnTest {
     void transformSizesFollowTorch() {
         try (NDManager m = NDManager.newBaseManager()) {
             FasterRcnn net = new FasterRcnn("resnet18", 3, ANCHORS).withSizes(128, 160);
-            FasterRcnn.Batch b = net.transform(List.of(m.zeros(new Shape(3, 100, 120))));
+            RcnnTransform.Batch b = net.transform(List.of(m.zeros(new Shape(3, 100, 120))));
             assertEquals(127, b.sizes()[0][0]);
             assertEquals(153, b.sizes()[0][1]);
             assertEquals(new Shape(1, 3, 128, 160), b.images().getShape());

@@ -48,7 +48,7 @@ class RcnnDefaultSizeTest {
             FasterRcnnNet net = (FasterRcnnNet) DetectionNets.create(arch, 2, DetectionNets.defaultImgsz(arch));
             try (NDManager m = NDManager.newBaseManager()) {
                 for (int i = 0; i < SIZES.length; i++) {
-                    FasterRcnn.Batch b = ((FasterRcnn) net.module()).transform(
+                    RcnnTransform.Batch b = ((FasterRcnn) net.module()).transform(
                             List.of(m.zeros(new Shape(3, SIZES[i][0], SIZES[i][1]))));
                     String[] t = want.get(i).split(" ");
                     assertArrayEquals(new int[] {Integer.parseInt(t[0]), Integer.parseInt(t[1])}, b.sizes()[0],

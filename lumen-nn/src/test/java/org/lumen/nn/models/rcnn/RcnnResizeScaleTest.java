@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class RcnnResizeScaleTest {
     @Test
     void scaleIsTheReciprocalTimesTheSizeInFloat32() {
-        float scale = FasterRcnn.resizeScale(480, 512, 800, 1333);
+        float scale = RcnnTransform.resizeScale(480, 512, 800, 1333);
         assertEquals(1.6666667461395264, scale, 0.0); // torch.min(800 / torch.tensor(480.), 1333 / torch.tensor(512.))
         assertEquals(800, (int) Math.floor(480 * (double) scale));
         assertEquals(853, (int) Math.floor(512 * (double) scale));
@@ -22,7 +22,7 @@ class RcnnResizeScaleTest {
     @Test
     void theLongSideLimitWinsForElongatedImages() {
         // 300 x 1200: 800 / 300 would make the long side 3200 > 1333; torch gives 1.1108334064483643, 333 x 1333
-        float scale = FasterRcnn.resizeScale(300, 1200, 800, 1333);
+        float scale = RcnnTransform.resizeScale(300, 1200, 800, 1333);
         assertEquals(1.1108334064483643, scale, 0.0);
         assertEquals(333, (int) Math.floor(300 * (double) scale));
         assertEquals(1333, (int) Math.floor(1200 * (double) scale));

@@ -1,4 +1,4 @@
-package org.lumen.nn.detect;
+package org.lumen.nn.models;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;

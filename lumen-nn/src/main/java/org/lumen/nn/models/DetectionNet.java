@@ -1,4 +1,4 @@
-package org.lumen.nn.detect;
+package org.lumen.nn.models;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
@@ -13,6 +13,9 @@ import org.lumen.nn.module.Module;
  * normalises as it was trained to); boxes are corners in pixels of those images; labels are 0-based.
  */
 public interface DetectionNet {
+    /** The default {@link #evalConf}: detections kept for the COCO statistics, as low as Ultralytics' val uses. */
+    double EVAL_CONF = 0.001;
+
     /** The network, for weights, train/eval mode and parameters. */
     Module module();
 
@@ -61,6 +64,6 @@ public interface DetectionNet {
      * evaluates it: Ultralytics' val 0.001 (the default), torchvision's detectors their box head's 0.05.
      */
     default double evalConf() {
-        return DetectionEvaluation.EVAL_CONF;
+        return EVAL_CONF;
     }
 }

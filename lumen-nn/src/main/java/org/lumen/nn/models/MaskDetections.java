@@ -1,4 +1,4 @@
-package org.lumen.nn.detect;
+package org.lumen.nn.models;
 
 import java.util.ArrayList;
 import java.util.List;
