@@ -25,10 +25,16 @@ import org.lumen.core.io.Npy;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.classify.Preprocess;
+import org.lumen.core.image.ImageDecoder;
 import org.lumen.nn.explain.Attribution;
-import org.lumen.nn.explain.Cam;
+import org.lumen.nn.explain.DetectionTarget;
 import org.lumen.nn.explain.Explainer;
+import org.lumen.nn.explain.Explainers;
 import org.lumen.nn.explain.Explanation;
+import org.lumen.nn.explain.Regions;
+import org.lumen.nn.explain.SegmentationTarget;
+import org.lumen.nn.explain.eval.ExplainBoxes;
+import org.lumen.nn.module.Module;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,11 +72,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     BandsOption bands;
 
-    @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME",
-            description = "CAM method (gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam,"
-                    + " eigengradcam, scorecam, ablationcam) or attribution (saliency, inputxgradient, guided-backprop,"
-                    + " deconvnet, guided-gradcam, integrated-gradients, smoothgrad, occlusion, lime, kernelshap)"
-                    + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME", completionCandidates = MethodNames.class,
+            description = "CAM method or attribution: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--steps", defaultValue = "50", paramLabel = "N", description = "integrated-gradients: Gauss-Legendre steps (default: ${DEFAULT-VALUE}).")
@@ -172,9 +175,8 @@ final class ExplainCommand implements Callable<Integer> {
         }
         try (Classifier model = modelOptions.open()) {
             ModelInfo info = model.info();
-            Chosen chosen = explainer(model.net(), layers == null ? List.of() : layers);
-            Explainer cam = chosen.explainer();
-            String name = chosen.name();
+            Explainer cam = explainer(model.net(), List.of());
+            String name = Explainers.name(cam);
             Integer targetIndex = target == null ? null : resolveTarget(target, info.classNames());
             Path abs = out.toAbsolutePath();
             Path stage = stage(abs);
@@ -244,7 +246,8 @@ final class ExplainCommand implements Callable<Integer> {
             Npy.write(stage.resolve(base + ".npy"), e.heatmap(), e.height(), e.width());
             Npy.write(stage.resolve(base + ".raw.npy"), e.raw(), e.rawHeight(), e.rawWidth());
             if (boxes) {
-                ExplainBoxes.write(stage.resolve(base + ExplainBoxes.SUFFIX), files.get(i), name, e, info.classNames(), boxFraction);
+                ExplainBoxes.write(stage.resolve(base + ExplainBoxes.SUFFIX), files.get(i), name, e, info.classNames(),
+                        boxFraction);
             }
             String extra = "";
             if (attributions != null) {
@@ -268,37 +271,34 @@ final class ExplainCommand implements Callable<Integer> {
         if (box != null && region != null) {
             throw new LumenException("--region", "give a region as --box or as --region, not both");
         }
-        if (region == null && (box == null || box.size() != 4 || !(box.get(2) > box.get(0) && box.get(3) > box.get(1)))) {
+        if (region == null && !Regions.isBox(boxArray())) {
             throw new LumenException("--box", "a segmentation model is explained over a region: --box X1,Y1,X2,Y2"
                     + " or --region MASK.png");
         }
-        Image regionMask = region == null ? null : org.lumen.core.image.ImageDecoder.read(region, org.lumen.core.image.ImageDecoder.DEFAULT_MAX_PIXELS);
+        Image regionMask = region == null ? null : ImageDecoder.read(region, ImageDecoder.DEFAULT_MAX_PIXELS);
         if (target == null) {
             throw new LumenException("--target", "name the class to explain, one of " + seg.info().classNames());
         }
         ModelInfo info = seg.info();
         int s = info.imgsz();
         int cls = resolveTarget(target, info.classNames());
-        org.lumen.nn.explain.SegmentationTarget wrapped = new org.lumen.nn.explain.SegmentationTarget(seg.net());
-        List<String> ups = seg.net().children().keySet().stream().filter(k -> k.startsWith("up")).toList();
-        List<String> camLayers = layers == null || layers.isEmpty() ? List.of("net." + (ups.isEmpty()
-                ? seg.net().children().keySet().iterator().next() : ups.get(ups.size() - 1))) : layers;
-        Chosen chosen = explainer(wrapped, camLayers);
-        Explainer explainer = chosen.explainer();
-        String name = chosen.name();
+        SegmentationTarget wrapped = new SegmentationTarget(seg.net());
+        Explainer explainer = explainer(wrapped, List.of(SegmentationTarget.defaultLayer(seg.net())));
+        String name = Explainers.name(explainer);
         Path abs = out.toAbsolutePath();
         Path stage = stage(abs);
         try {
             for (int i = 0; i < files.size() && !errors.stopped(); i++) {
                 Path file = files.get(i);
-                Image raw = errors.attempt(file, () -> org.lumen.core.image.ImageDecoder.read(file));
+                Image raw = errors.attempt(file, () -> ImageDecoder.read(file));
                 if (raw == null) {
                     continue;
                 }
                 Image img = Preprocess.fit(raw, s, info.channels());
                 float[] v = img.data().clone();
                 Preprocess.normalise(v, info.channels(), s, info.mean(), info.std());
-                float[] mask = regionMask != null ? regionMask(regionMask, raw, s) : boxMask(raw, s);
+                float[] mask = regionMask != null ? Regions.mask(regionMask, raw.width(), raw.height(), s, region.toString())
+                        : Regions.boxMask(boxArray(), raw.width(), raw.height(), s);
                 wrapped.setTargets(new float[][] {mask}, new int[] {cls});
                 Explanation e;
                 try (NDManager scope = seg.manager().newSubManager()) {
@@ -318,80 +318,35 @@ final class ExplainCommand implements Callable<Integer> {
         return errors.exitCode();
     }
 
-    /** {@code --box} as a 0/1 mask of the model's {@code s x s} input. */
-    private float[] boxMask(Image raw, int s) {
-        float[] mask = new float[s * s];
-        double fx = (double) s / raw.width();
-        double fy = (double) s / raw.height();
-        for (int y = (int) Math.floor(box.get(1) * fy); y < Math.min(s, Math.ceil(box.get(3) * fy)); y++) {
-            for (int x = (int) Math.floor(box.get(0) * fx); x < Math.min(s, Math.ceil(box.get(2) * fx)); x++) {
-                if (y >= 0 && x >= 0) {
-                    mask[y * s + x] = 1;
-                }
-            }
-        }
-        return mask;
-    }
-
-    /**
-     * {@code --region}: the mask image's non-zero pixels as a 0/1 mask of the model's {@code s x s} input
-     * (nearest-neighbour, as the image itself is stretched to {@code s x s}).
-     */
-    private float[] regionMask(Image m, Image raw, int s) {
-        if (m.height() != raw.height() || m.width() != raw.width()) {
-            throw new LumenException(region, "the region mask is " + m.width() + "x" + m.height() + " but the image is "
-                    + raw.width() + "x" + raw.height());
-        }
-        float[] mask = new float[s * s];
-        int kept = 0;
-        for (int y = 0; y < s; y++) {
-            int sy = (int) Math.floor(y * (double) m.height() / s);
-            for (int x = 0; x < s; x++) {
-                int sx = (int) Math.floor(x * (double) m.width() / s);
-                for (int c = 0; c < m.channels(); c++) {
-                    if (m.get(c, sy, sx) != 0) {
-                        mask[y * s + x] = 1;
-                        kept++;
-                        break;
-                    }
-                }
-            }
-        }
-        if (kept == 0) {
-            throw new LumenException(region, "the region mask has no non-zero pixel at the model's input size");
-        }
-        return mask;
+    /** {@code --box} as an array (null when not given). */
+    private double[] boxArray() {
+        return box == null ? null : box.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** {@code --box}: a detector's detection explained, one image at a time. */
     private Integer explainDetections(List<Path> files, List<String> stems) throws IOException {
-        if (box == null || box.size() != 4 || !(box.get(2) > box.get(0) && box.get(3) > box.get(1))) {
+        if (!Regions.isBox(boxArray())) {
             throw new LumenException("--box", "a detector needs --box X1,Y1,X2,Y2 with X2 > X1 and Y2 > Y1");
         }
         try (org.lumen.nn.detect.Detector det = modelOptions.openDetector()) {
             ModelInfo info = det.info();
             int s = info.imgsz();
             int cls = target == null ? -1 : resolveTarget(target, info.classNames());
-            org.lumen.nn.explain.DetectionTarget wrapped = new org.lumen.nn.explain.DetectionTarget(det.net());
-            List<String> camLayers = layers == null || layers.isEmpty()
-                    ? List.of(org.lumen.nn.explain.DetectionTarget.DEFAULT_YOLO_LAYER) : layers;
-            Chosen chosen = explainer(wrapped, camLayers);
-            Explainer explainer = chosen.explainer();
-            String name = chosen.name();
+            DetectionTarget wrapped = new DetectionTarget(det.net());
+            Explainer explainer = explainer(wrapped, List.of(DetectionTarget.DEFAULT_YOLO_LAYER));
+            String name = Explainers.name(explainer);
             Path abs = out.toAbsolutePath();
             Path stage = stage(abs);
             try {
                 for (int i = 0; i < files.size() && !errors.stopped(); i++) {
                     Path file = files.get(i);
-                    Image raw = errors.attempt(file, () -> org.lumen.core.image.ImageDecoder.read(file));
+                    Image raw = errors.attempt(file, () -> ImageDecoder.read(file));
                     if (raw == null) {
                         continue;
                     }
                     Image img = Preprocess.fit(raw, s, 3);
-                    double fx = (double) s / raw.width();
-                    double fy = (double) s / raw.height();
-                    wrapped.setTargets(new double[][] {{box.get(0) * fx, box.get(1) * fy, box.get(2) * fx,
-                        box.get(3) * fy}}, new int[] {cls});
+                    wrapped.setTargets(new double[][] {Regions.scaleBox(boxArray(), raw.width(), raw.height(), s)},
+                            new int[] {cls});
                     Explanation e;
                     try (NDManager scope = det.manager().newSubManager()) {
                         e = explainer.explain(scope.create(img.data(), new Shape(1, 3, s, s)), new int[] {0}).get(0);
@@ -411,23 +366,14 @@ final class ExplainCommand implements Callable<Integer> {
         return errors.exitCode();
     }
 
-    /** A class name, or an index (range-checked by the explainer against the model). */
-    /** An explainer and its method's canonical name. */
-    private record Chosen(Explainer explainer, String name) {}
-
     /**
-     * The explainer {@code --method} names for {@code model}: a CAM on {@code camLayers} (empty: the model's
-     * default), or an attribution (guided-gradcam reads its Grad-CAM from {@code camLayers}; the others take no
-     * layer, so a {@code --layer} given with them is refused).
+     * The explainer {@code --method} names for {@code model} ({@link Explainers#create}): CAM layers from
+     * {@code --layer}, else {@code defaultLayers} (empty: the model's default).
      */
-    private Chosen explainer(org.lumen.nn.module.Module model, List<String> camLayers) {
-        if (Attribution.isAttribution(method)) {
-            Attribution a = attribution(model, method.equals("guided-gradcam") ? camLayers : layers);
-            return new Chosen(a, a.method());
-        }
-        Cam c = Cam.builder().setModel(model).setMethod(method).optLayers(camLayers).optCounterfactual(counterfactual)
-                .build();
-        return new Chosen(c, c.settings().method());
+    private Explainer explainer(Module model, List<String> defaultLayers) {
+        return Explainers.create(model, method, layers, defaultLayers, counterfactual, b -> b.optBase(base)
+                .optSteps(steps).optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments)
+                .optSuperpixels(superpixels).optWindow(window, stride).optBatchSize(batch));
     }
 
     /** A new hidden folder beside {@code abs} where the outputs are written before they are published. */
@@ -437,16 +383,15 @@ final class ExplainCommand implements Callable<Integer> {
         return stage;
     }
 
-    /** The attribution the options describe; {@code layers} only for guided-gradcam. */
-    private Attribution attribution(org.lumen.nn.module.Module model, List<String> layers) {
-        if (counterfactual) {
-            throw new LumenException("--counterfactual", "is for the CAM family");
+    /** The names {@code --method} accepts, from the registries, for its help. */
+    static final class MethodNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Explainers.methods().iterator();
         }
-        return Attribution.builder().setModel(model).setMethod(method).optBase(base).optSteps(steps)
-                .optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments).optSuperpixels(superpixels)
-                .optWindow(window, stride).optBatchSize(batch).optLayers(layers).build();
     }
 
+    /** A class name, or an index (range-checked against the model's classes). */
     static int resolveTarget(String t, List<String> classNames) {
         int byName = classNames.indexOf(t);
         if (byName >= 0) {
