@@ -17,11 +17,6 @@ class GuidedBackprop extends ChannelAttribution {
 
     @Override
     final double[] perChannel(Pixels image, float[] x) {
-        float[] g = image.gradients(java.util.List.of(x), rule()).get(0);
-        double[] out = new double[g.length];
-        for (int p = 0; p < out.length; p++) {
-            out[p] = g[p];
-        }
-        return out;
+        return fromGradient(image, x, rule(), (p, g) -> g);
     }
 }

@@ -8,11 +8,6 @@ final class InputXGradient extends ChannelAttribution {
 
     @Override
     double[] perChannel(Pixels image, float[] x) {
-        float[] g = image.gradients(java.util.List.of(x), ReluRule.PLAIN).get(0);
-        double[] out = new double[g.length];
-        for (int p = 0; p < out.length; p++) {
-            out[p] = (double) x[p] * g[p];
-        }
-        return out;
+        return fromGradient(image, x, ReluRule.PLAIN, (p, g) -> (double) x[p] * g);
     }
 }

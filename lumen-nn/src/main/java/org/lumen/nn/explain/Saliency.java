@@ -8,12 +8,7 @@ final class Saliency extends ChannelAttribution {
 
     @Override
     double[] perChannel(Pixels image, float[] x) {
-        float[] g = image.gradients(java.util.List.of(x), ReluRule.PLAIN).get(0);
-        double[] out = new double[g.length];
-        for (int p = 0; p < out.length; p++) {
-            out[p] = Math.abs(g[p]);
-        }
-        return out;
+        return fromGradient(image, x, ReluRule.PLAIN, (p, g) -> Math.abs(g));
     }
 
     /** Per pixel, the largest over channels (as in the saliency-map paper). */
