@@ -92,10 +92,12 @@ public abstract class Attribution implements Explainer {
         return METHODS;
     }
 
+    /** A builder of an attribution: model and method required, every option with its default. */
     public static AttributionBuilder builder() {
         return new AttributionBuilder();
     }
 
+    /** Whether {@code method} (any case) names an attribution rather than a CAM. */
     public static boolean isAttribution(String method) {
         return REGISTRY.containsKey(method.toLowerCase(Locale.ROOT));
     }
@@ -105,6 +107,7 @@ public abstract class Attribution implements Explainer {
         return REGISTRY.get(b.method).apply(b);
     }
 
+    /** The method's canonical (lower-case) name. */
     public String method() {
         return method;
     }

@@ -27,11 +27,13 @@ public final class AttributionBuilder {
     int batchSize = 16;
     long seed;
 
+    /** The classifier: a module from {@code [N, C, H, W]} images to {@code [N, K]} pre-softmax logits. Required. */
     public AttributionBuilder setModel(Module model) {
         this.model = model;
         return this;
     }
 
+    /** One of {@link Attribution#methods()}, in any case. Required. */
     public AttributionBuilder setMethod(String method) {
         this.method = method.toLowerCase(Locale.ROOT);
         return this;
@@ -90,11 +92,17 @@ public final class AttributionBuilder {
         return this;
     }
 
+    /** Seed of smoothgrad's noise and of lime's and kernelshap's coalitions (default 0). */
     public AttributionBuilder optSeed(long seed) {
         this.seed = seed;
         return this;
     }
 
+    /**
+     * The attribution, its options checked.
+     *
+     * @throws LumenException for an unknown method or a bad option, named as a setting
+     */
     public Attribution build() {
         if (model == null || method == null) {
             throw new IllegalStateException("setModel and setMethod are required");
