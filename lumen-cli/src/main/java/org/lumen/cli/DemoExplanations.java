@@ -20,6 +20,7 @@ import org.lumen.nn.classify.Evaluation;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.classify.Preprocess;
 import org.lumen.nn.explain.Cam;
+import org.lumen.nn.explain.eval.ExplanationScores;
 import org.lumen.nn.explain.eval.FaithfulnessMetrics;
 import org.lumen.nn.explain.eval.PointingGame;
 import org.lumen.nn.train.LabeledImages;

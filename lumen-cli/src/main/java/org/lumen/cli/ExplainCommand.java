@@ -4,40 +4,42 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import java.util.function.Function;
 import org.lumen.core.LumenException;
 import org.lumen.core.image.Colormap;
 import org.lumen.core.image.HeatmapOverlay;
 import org.lumen.core.image.Image;
+import org.lumen.core.image.ImageDecoder;
 import org.lumen.core.image.ImageOps;
-import org.lumen.core.io.AtomicFiles;
 import org.lumen.core.io.Npy;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.classify.Preprocess;
 import org.lumen.nn.explain.Attribution;
-import org.lumen.nn.explain.Cam;
+import org.lumen.nn.explain.DetectionTarget;
 import org.lumen.nn.explain.Explainer;
+import org.lumen.nn.explain.Explainers;
 import org.lumen.nn.explain.Explanation;
+import org.lumen.nn.explain.Regions;
+import org.lumen.nn.explain.SegmentationTarget;
+import org.lumen.nn.explain.eval.ExplainBoxes;
+import org.lumen.nn.module.Module;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code lumen explain}: class activation maps for images. Every file is first written to a hidden folder beside
- * {@code --out}; only when the run has finished does it move into place (the whole folder in one rename if
- * {@code --out} is new, else file by file, each atomically), so a failure leaves no half-written output. An image
+ * {@code lumen explain}: class activation maps and attributions for images, built by the library's
+ * {@link Explainers}; this class parses the options, reads the images and writes the files. Every file is first
+ * written to a hidden folder beside {@code --out} and moved into place when the run has finished
+ * ({@link StagedOutput}), so a failure leaves no half-written output. An image
  * file that cannot be read is reported and skipped ({@link FileErrors}; exit 2), the others are explained.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
@@ -66,11 +68,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     BandsOption bands;
 
-    @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME",
-            description = "CAM method (gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam,"
-                    + " eigengradcam, scorecam, ablationcam) or attribution (saliency, inputxgradient, guided-backprop,"
-                    + " deconvnet, guided-gradcam, integrated-gradients, smoothgrad, occlusion, lime, kernelshap)"
-                    + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME", completionCandidates = MethodNames.class,
+            description = "CAM method or attribution: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--steps", defaultValue = "50", paramLabel = "N", description = "integrated-gradients: Gauss-Legendre steps (default: ${DEFAULT-VALUE}).")
@@ -157,7 +156,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         bands.use(modelOptions);
         List<Path> files = PredictCommand.expand(inputs);
-        List<String> stems = stems(files);
+        List<String> stems = StagedOutput.stems(files);
         errors = new FileErrors(strict);
         if (modelOptions.isDetector()) {
             return explainDetections(files, stems);
@@ -172,13 +171,10 @@ final class ExplainCommand implements Callable<Integer> {
         }
         try (Classifier model = modelOptions.open()) {
             ModelInfo info = model.info();
-            Chosen chosen = explainer(model.net(), layers == null ? List.of() : layers);
-            Explainer cam = chosen.explainer();
-            String name = chosen.name();
+            Explainer cam = explainer(model.net(), List.of());
+            String name = Explainers.name(cam);
             Integer targetIndex = target == null ? null : resolveTarget(target, info.classNames());
-            Path abs = out.toAbsolutePath();
-            Path stage = stage(abs);
-            try {
+            return StagedOutput.run(out, errors, stage -> {
                 // a bad file is left out of its batch, so the good files go through the same batches as without it
                 List<Integer> pending = new ArrayList<>();
                 List<Image> images = new ArrayList<>();
@@ -196,12 +192,8 @@ final class ExplainCommand implements Callable<Integer> {
                         images.clear();
                     }
                 }
-                publish(stage, abs);
-            } finally {
-                AtomicFiles.deleteTree(stage);
-            }
+            });
         }
-        return errors.exitCode();
     }
 
     /** Explains one batch of loaded images (none: nothing to do) and writes their outputs into {@code stage}. */
@@ -239,12 +231,10 @@ final class ExplainCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             Explanation e = explanations.get(i);
             String base = stems.get(i) + "." + name;
-            ImageOps.writePng(HeatmapOverlay.render(images.get(i), e.heatmap(), Colormap.viridis()),
-                    stage.resolve(base + ".png"));
-            Npy.write(stage.resolve(base + ".npy"), e.heatmap(), e.height(), e.width());
-            Npy.write(stage.resolve(base + ".raw.npy"), e.raw(), e.rawHeight(), e.rawWidth());
+            writeMaps(stage, base, images.get(i), e);
             if (boxes) {
-                ExplainBoxes.write(stage.resolve(base + ExplainBoxes.SUFFIX), files.get(i), name, e, info.classNames(), boxFraction);
+                ExplainBoxes.write(stage.resolve(base + ExplainBoxes.SUFFIX), files.get(i), name, e, info.classNames(),
+                        boxFraction);
             }
             String extra = "";
             if (attributions != null) {
@@ -268,185 +258,113 @@ final class ExplainCommand implements Callable<Integer> {
         if (box != null && region != null) {
             throw new LumenException("--region", "give a region as --box or as --region, not both");
         }
-        if (region == null && (box == null || box.size() != 4 || !(box.get(2) > box.get(0) && box.get(3) > box.get(1)))) {
+        if (region == null && !Regions.isBox(boxArray())) {
             throw new LumenException("--box", "a segmentation model is explained over a region: --box X1,Y1,X2,Y2"
                     + " or --region MASK.png");
         }
-        Image regionMask = region == null ? null : org.lumen.core.image.ImageDecoder.read(region, org.lumen.core.image.ImageDecoder.DEFAULT_MAX_PIXELS);
+        Image regionMask = region == null ? null : ImageDecoder.read(region, ImageDecoder.DEFAULT_MAX_PIXELS);
         if (target == null) {
             throw new LumenException("--target", "name the class to explain, one of " + seg.info().classNames());
         }
         ModelInfo info = seg.info();
         int s = info.imgsz();
         int cls = resolveTarget(target, info.classNames());
-        org.lumen.nn.explain.SegmentationTarget wrapped = new org.lumen.nn.explain.SegmentationTarget(seg.net());
-        List<String> ups = seg.net().children().keySet().stream().filter(k -> k.startsWith("up")).toList();
-        List<String> camLayers = layers == null || layers.isEmpty() ? List.of("net." + (ups.isEmpty()
-                ? seg.net().children().keySet().iterator().next() : ups.get(ups.size() - 1))) : layers;
-        Chosen chosen = explainer(wrapped, camLayers);
-        Explainer explainer = chosen.explainer();
-        String name = chosen.name();
-        Path abs = out.toAbsolutePath();
-        Path stage = stage(abs);
-        try {
-            for (int i = 0; i < files.size() && !errors.stopped(); i++) {
-                Path file = files.get(i);
-                Image raw = errors.attempt(file, () -> org.lumen.core.image.ImageDecoder.read(file));
-                if (raw == null) {
-                    continue;
-                }
-                Image img = Preprocess.fit(raw, s, info.channels());
-                float[] v = img.data().clone();
-                Preprocess.normalise(v, info.channels(), s, info.mean(), info.std());
-                float[] mask = regionMask != null ? regionMask(regionMask, raw, s) : boxMask(raw, s);
-                wrapped.setTargets(new float[][] {mask}, new int[] {cls});
-                Explanation e;
-                try (NDManager scope = seg.manager().newSubManager()) {
-                    e = explainer.explain(scope.create(v, new Shape(1, info.channels(), s, s)), new int[] {0}).get(0);
-                }
-                String base = stems.get(i) + "." + name;
-                ImageOps.writePng(HeatmapOverlay.render(img, e.heatmap(), Colormap.viridis()), stage.resolve(base + ".png"));
-                Npy.write(stage.resolve(base + ".npy"), e.heatmap(), e.height(), e.width());
-                Npy.write(stage.resolve(base + ".raw.npy"), e.raw(), e.rawHeight(), e.rawWidth());
-                System.out.printf(Locale.ROOT, "%s: %s over the region (mean logit %.4g) -> %s%n", files.get(i),
-                        info.classNames().get(cls), e.score(), out.resolve(base + ".png"));
-            }
-            publish(stage, abs);
-        } finally {
-            AtomicFiles.deleteTree(stage);
-        }
-        return errors.exitCode();
+        SegmentationTarget wrapped = new SegmentationTarget(seg.net());
+        Explainer explainer = explainer(wrapped, List.of(SegmentationTarget.defaultLayer(seg.net())));
+        return oneByOne(files, stems, explainer, seg.manager(), s, raw -> {
+            Image img = Preprocess.fit(raw, s, info.channels());
+            float[] v = img.data().clone();
+            Preprocess.normalise(v, info.channels(), s, info.mean(), info.std());
+            float[] mask = regionMask != null ? Regions.mask(regionMask, raw.width(), raw.height(), s, region.toString())
+                    : Regions.boxMask(boxArray(), raw.width(), raw.height(), s);
+            wrapped.setTargets(new float[][] {mask}, new int[] {cls});
+            return new Single(img, v);
+        }, e -> String.format(Locale.ROOT, "%s over the region (mean logit %.4g)", info.classNames().get(cls),
+                e.score()));
     }
 
-    /** {@code --box} as a 0/1 mask of the model's {@code s x s} input. */
-    private float[] boxMask(Image raw, int s) {
-        float[] mask = new float[s * s];
-        double fx = (double) s / raw.width();
-        double fy = (double) s / raw.height();
-        for (int y = (int) Math.floor(box.get(1) * fy); y < Math.min(s, Math.ceil(box.get(3) * fy)); y++) {
-            for (int x = (int) Math.floor(box.get(0) * fx); x < Math.min(s, Math.ceil(box.get(2) * fx)); x++) {
-                if (y >= 0 && x >= 0) {
-                    mask[y * s + x] = 1;
-                }
-            }
-        }
-        return mask;
-    }
-
-    /**
-     * {@code --region}: the mask image's non-zero pixels as a 0/1 mask of the model's {@code s x s} input
-     * (nearest-neighbour, as the image itself is stretched to {@code s x s}).
-     */
-    private float[] regionMask(Image m, Image raw, int s) {
-        if (m.height() != raw.height() || m.width() != raw.width()) {
-            throw new LumenException(region, "the region mask is " + m.width() + "x" + m.height() + " but the image is "
-                    + raw.width() + "x" + raw.height());
-        }
-        float[] mask = new float[s * s];
-        int kept = 0;
-        for (int y = 0; y < s; y++) {
-            int sy = (int) Math.floor(y * (double) m.height() / s);
-            for (int x = 0; x < s; x++) {
-                int sx = (int) Math.floor(x * (double) m.width() / s);
-                for (int c = 0; c < m.channels(); c++) {
-                    if (m.get(c, sy, sx) != 0) {
-                        mask[y * s + x] = 1;
-                        kept++;
-                        break;
-                    }
-                }
-            }
-        }
-        if (kept == 0) {
-            throw new LumenException(region, "the region mask has no non-zero pixel at the model's input size");
-        }
-        return mask;
+    /** {@code --box} as an array (null when not given). */
+    private double[] boxArray() {
+        return box == null ? null : box.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** {@code --box}: a detector's detection explained, one image at a time. */
     private Integer explainDetections(List<Path> files, List<String> stems) throws IOException {
-        if (box == null || box.size() != 4 || !(box.get(2) > box.get(0) && box.get(3) > box.get(1))) {
+        if (!Regions.isBox(boxArray())) {
             throw new LumenException("--box", "a detector needs --box X1,Y1,X2,Y2 with X2 > X1 and Y2 > Y1");
         }
         try (org.lumen.nn.detect.Detector det = modelOptions.openDetector()) {
             ModelInfo info = det.info();
             int s = info.imgsz();
             int cls = target == null ? -1 : resolveTarget(target, info.classNames());
-            org.lumen.nn.explain.DetectionTarget wrapped = new org.lumen.nn.explain.DetectionTarget(det.net());
-            List<String> camLayers = layers == null || layers.isEmpty()
-                    ? List.of(org.lumen.nn.explain.DetectionTarget.DEFAULT_YOLO_LAYER) : layers;
-            Chosen chosen = explainer(wrapped, camLayers);
-            Explainer explainer = chosen.explainer();
-            String name = chosen.name();
-            Path abs = out.toAbsolutePath();
-            Path stage = stage(abs);
-            try {
-                for (int i = 0; i < files.size() && !errors.stopped(); i++) {
-                    Path file = files.get(i);
-                    Image raw = errors.attempt(file, () -> org.lumen.core.image.ImageDecoder.read(file));
-                    if (raw == null) {
-                        continue;
-                    }
-                    Image img = Preprocess.fit(raw, s, 3);
-                    double fx = (double) s / raw.width();
-                    double fy = (double) s / raw.height();
-                    wrapped.setTargets(new double[][] {{box.get(0) * fx, box.get(1) * fy, box.get(2) * fx,
-                        box.get(3) * fy}}, new int[] {cls});
-                    Explanation e;
-                    try (NDManager scope = det.manager().newSubManager()) {
-                        e = explainer.explain(scope.create(img.data(), new Shape(1, 3, s, s)), new int[] {0}).get(0);
-                    }
-                    String base = stems.get(i) + "." + name;
-                    ImageOps.writePng(HeatmapOverlay.render(img, e.heatmap(), Colormap.viridis()), stage.resolve(base + ".png"));
-                    Npy.write(stage.resolve(base + ".npy"), e.heatmap(), e.height(), e.width());
-                    Npy.write(stage.resolve(base + ".raw.npy"), e.raw(), e.rawHeight(), e.rawWidth());
-                    System.out.printf(Locale.ROOT, "%s: detection score (logit %.4g) at box %s -> %s%n", files.get(i),
-                            e.score(), box, out.resolve(base + ".png"));
-                }
-                publish(stage, abs);
-            } finally {
-                AtomicFiles.deleteTree(stage);
-            }
+            DetectionTarget wrapped = new DetectionTarget(det.net());
+            Explainer explainer = explainer(wrapped, List.of(DetectionTarget.DEFAULT_YOLO_LAYER));
+            return oneByOne(files, stems, explainer, det.manager(), s, raw -> {
+                Image img = Preprocess.fit(raw, s, 3);
+                wrapped.setTargets(new double[][] {Regions.scaleBox(boxArray(), raw.width(), raw.height(), s)},
+                        new int[] {cls});
+                return new Single(img, img.data());
+            }, e -> String.format(Locale.ROOT, "detection score (logit %.4g) at box %s", e.score(), box));
         }
-        return errors.exitCode();
     }
 
-    /** A class name, or an index (range-checked by the explainer against the model). */
-    /** An explainer and its method's canonical name. */
-    private record Chosen(Explainer explainer, String name) {}
+    /** One image explained on its own: the image the overlay is drawn on, and the model's input {@code [C * S * S]}. */
+    private record Single(Image shown, float[] input) {}
 
     /**
-     * The explainer {@code --method} names for {@code model}: a CAM on {@code camLayers} (empty: the model's
-     * default), or an attribution (guided-gradcam reads its Grad-CAM from {@code camLayers}; the others take no
-     * layer, so a {@code --layer} given with them is refused).
+     * Explains the images one at a time (detection and segmentation targets are per image), staged and published:
+     * {@code prepare} makes a decoded image ready (and sets the wrapped model's target for it), {@code report} says
+     * what was explained, printed as {@code <file>: <report> -> <png>}.
      */
-    private Chosen explainer(org.lumen.nn.module.Module model, List<String> camLayers) {
-        if (Attribution.isAttribution(method)) {
-            Attribution a = attribution(model, method.equals("guided-gradcam") ? camLayers : layers);
-            return new Chosen(a, a.method());
+    private Integer oneByOne(List<Path> files, List<String> stems, Explainer explainer, NDManager manager, int s,
+            Function<Image, Single> prepare, Function<Explanation, String> report) throws IOException {
+        String name = Explainers.name(explainer);
+        return StagedOutput.run(out, errors, stage -> {
+            for (int i = 0; i < files.size() && !errors.stopped(); i++) {
+                Path file = files.get(i);
+                Image raw = errors.attempt(file, () -> ImageDecoder.read(file));
+                if (raw == null) {
+                    continue;
+                }
+                Single one = prepare.apply(raw);
+                Explanation e;
+                try (NDManager scope = manager.newSubManager()) {
+                    e = explainer.explain(scope.create(one.input(), new Shape(1, one.input().length / (s * s), s, s)),
+                            new int[] {0}).get(0);
+                }
+                String base = stems.get(i) + "." + name;
+                writeMaps(stage, base, one.shown(), e);
+                System.out.println(file + ": " + report.apply(e) + " -> " + out.resolve(base + ".png"));
+            }
+        });
+    }
+
+    /** {@code <base>.png} (the heatmap over the image), {@code <base>.npy} and {@code <base>.raw.npy} into the stage. */
+    private static void writeMaps(Path stage, String base, Image image, Explanation e) throws IOException {
+        ImageOps.writePng(HeatmapOverlay.render(image, e.heatmap(), Colormap.viridis()), stage.resolve(base + ".png"));
+        Npy.write(stage.resolve(base + ".npy"), e.heatmap(), e.height(), e.width());
+        Npy.write(stage.resolve(base + ".raw.npy"), e.raw(), e.rawHeight(), e.rawWidth());
+    }
+
+    /**
+     * The explainer {@code --method} names for {@code model} ({@link Explainers#create}): CAM layers from
+     * {@code --layer}, else {@code defaultLayers} (empty: the model's default).
+     */
+    private Explainer explainer(Module model, List<String> defaultLayers) {
+        return Explainers.create(model, method, layers, defaultLayers, counterfactual, b -> b.optBase(base)
+                .optSteps(steps).optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments)
+                .optSuperpixels(superpixels).optWindow(window, stride).optBatchSize(batch));
+    }
+
+    /** The names {@code --method} accepts, from the registries, for its help. */
+    static final class MethodNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Explainers.methods().iterator();
         }
-        Cam c = Cam.builder().setModel(model).setMethod(method).optLayers(camLayers).optCounterfactual(counterfactual)
-                .build();
-        return new Chosen(c, c.settings().method());
     }
 
-    /** A new hidden folder beside {@code abs} where the outputs are written before they are published. */
-    private static Path stage(Path abs) throws IOException {
-        Path stage = abs.getParent().resolve("." + abs.getFileName() + ".explain-" + Long.toHexString(System.nanoTime()));
-        Files.createDirectories(stage);
-        return stage;
-    }
-
-    /** The attribution the options describe; {@code layers} only for guided-gradcam. */
-    private Attribution attribution(org.lumen.nn.module.Module model, List<String> layers) {
-        if (counterfactual) {
-            throw new LumenException("--counterfactual", "is for the CAM family");
-        }
-        return Attribution.builder().setModel(model).setMethod(method).optBase(base).optSteps(steps)
-                .optNoise(samples == null ? -1 : samples, noiseSd).optSegments(segments).optSuperpixels(superpixels)
-                .optWindow(window, stride).optBatchSize(batch).optLayers(layers).build();
-    }
-
+    /** A class name, or an index (range-checked against the model's classes). */
     static int resolveTarget(String t, List<String> classNames) {
         int byName = classNames.indexOf(t);
         if (byName >= 0) {
@@ -463,49 +381,6 @@ final class ExplainCommand implements Callable<Integer> {
             List<String> shown = classNames.subList(0, Math.min(20, classNames.size()));
             throw new LumenException("--target", "no class named '" + t + "'; classes: " + String.join(", ", shown)
                     + (classNames.size() > shown.size() ? ", ..." : "") + " (or an index)");
-        }
-    }
-
-    /** File names without extension; two images with the same one would overwrite each other's outputs. */
-    private static List<String> stems(List<Path> files) {
-        Map<String, Path> seen = new HashMap<>();
-        List<String> stems = new ArrayList<>();
-        for (Path f : files) {
-            String name = f.getFileName().toString();
-            int dot = name.lastIndexOf('.');
-            String stem = dot > 0 ? name.substring(0, dot) : name;
-            Path other = seen.put(stem, f);
-            if (other != null) {
-                throw new LumenException(f, "has the same name stem '" + stem + "' as " + other
-                        + "; their outputs would collide (explain them into separate --out folders)");
-            }
-            stems.add(stem);
-        }
-        return stems;
-    }
-
-    /**
-     * Moves the finished files into {@code target}: the folder in one rename if it is new, else file by file; none
-     * (every image was bad) leaves {@code target} as it was.
-     */
-    private static void publish(Path stage, Path target) throws IOException {
-        try (Stream<Path> s = Files.list(stage)) {
-            if (s.findAny().isEmpty()) {
-                return;
-            }
-        }
-        if (!Files.exists(target)) {
-            try {
-                Files.move(stage, target, StandardCopyOption.ATOMIC_MOVE);
-                return;
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.createDirectories(target);
-            }
-        }
-        try (Stream<Path> s = Files.list(stage)) {
-            for (Path f : (Iterable<Path>) s.sorted()::iterator) {
-                AtomicFiles.move(f, target.resolve(f.getFileName()));
-            }
         }
     }
 }

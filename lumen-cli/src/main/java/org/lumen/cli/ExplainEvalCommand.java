@@ -22,6 +22,8 @@ import org.lumen.nn.classify.Preprocess;
 import org.lumen.nn.explain.Attribution;
 import org.lumen.nn.explain.Cam;
 import org.lumen.nn.explain.Explainer;
+import org.lumen.nn.explain.Explainers;
+import org.lumen.nn.explain.eval.ExplanationScores;
 import org.lumen.nn.explain.eval.FaithfulnessMetrics;
 import org.lumen.nn.explain.eval.PointingGame;
 import org.lumen.nn.explain.eval.Score;
@@ -146,7 +148,7 @@ final class ExplainEvalCommand implements Callable<Integer> {
                 targets = new int[files.size()];
                 java.util.Arrays.fill(targets, ExplainCommand.resolveTarget(target, info.classNames()));
             }
-            List<String> methodNames = cams.stream().map(ExplanationScores::methodName).toList();
+            List<String> methodNames = cams.stream().map(Explainers::name).toList();
             List<ExplanationScores.ImageScores> scores = ExplanationScores.evaluate(model, cams, metrics, names, images,
                     targets, gt, tol, batch);
             Files.createDirectories(out);

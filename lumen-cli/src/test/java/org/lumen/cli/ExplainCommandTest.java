@@ -219,6 +219,17 @@ class ExplainCommandTest {
         assertTrue(r.out().contains("Examples:") && r.out().contains("--counterfactual"), r.out());
     }
 
+    @Test
+    void helpListsEveryMethodOfTheRegistries() {
+        Run r = run("explain", "--help");
+        assertEquals(0, r.code());
+        String text = r.out().replaceAll("\\s+", " ");
+        assertEquals(20, org.lumen.nn.explain.Explainers.methods().size());
+        for (String m : org.lumen.nn.explain.Explainers.methods()) {
+            assertTrue(text.contains(" " + m + ",") || text.contains(" " + m + " (default"), m + " missing: " + text);
+        }
+    }
+
     private void assertRefused(String expected, String... extra) {
         Path out = tmp.resolve("refused");
         String[] args = Stream.concat(Stream.of("explain", "--model", model.toString(), "--out", out.toString()),

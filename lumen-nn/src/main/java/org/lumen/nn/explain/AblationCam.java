@@ -58,7 +58,7 @@ final class AblationCam extends Cam {
                     NDArray replacement = local.create(ablated, new Shape(rows, a.c, a.h, a.w));
                     a.layer.setOutputHook(out -> {
                         if (!out.getShape().equals(replacement.getShape())) {
-                            throw new LumenException("--layer", "'" + a.path + "' changed shape between passes");
+                            throw LumenException.setting("layer", "'" + a.path + "' changed shape between passes");
                         }
                         return replacement;
                     });

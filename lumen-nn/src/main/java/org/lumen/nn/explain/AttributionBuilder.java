@@ -5,7 +5,13 @@ import java.util.Locale;
 import org.lumen.core.LumenException;
 import org.lumen.nn.module.Module;
 
-/** Builds an {@link Attribution}: the method, its options and their checks (each names its command-line option). */
+/**
+ * Builds an {@link Attribution}: {@code setModel} (a classifier from {@code [N, C, H, W]} images to {@code [N, K]}
+ * pre-softmax logits) and {@code setMethod} (one of {@link Attribution#methods()}) are required; each option says
+ * its default. A bad value is refused by {@link #build()} as a {@link LumenException#setting setting} named as the
+ * option is here ({@code steps}, {@code samples}, {@code noiseSd}, {@code window}, ...; the batch size is
+ * {@code batch}).
+ */
 public final class AttributionBuilder {
     Module model;
     String method;
@@ -21,11 +27,13 @@ public final class AttributionBuilder {
     int batchSize = 16;
     long seed;
 
+    /** The classifier: a module from {@code [N, C, H, W]} images to {@code [N, K]} pre-softmax logits. Required. */
     public AttributionBuilder setModel(Module model) {
         this.model = model;
         return this;
     }
 
+    /** One of {@link Attribution#methods()}, in any case. Required. */
     public AttributionBuilder setMethod(String method) {
         this.method = method.toLowerCase(Locale.ROOT);
         return this;
@@ -84,51 +92,76 @@ public final class AttributionBuilder {
         return this;
     }
 
+    /** Seed of smoothgrad's noise and of lime's and kernelshap's coalitions (default 0). */
     public AttributionBuilder optSeed(long seed) {
         this.seed = seed;
         return this;
     }
 
+    /**
+     * The attribution, its options checked.
+     *
+     * @throws LumenException for an unknown method or a bad option, named as a setting
+     */
     public Attribution build() {
         if (model == null || method == null) {
             throw new IllegalStateException("setModel and setMethod are required");
         }
-        if (!Attribution.METHODS.contains(method)) {
-            throw new LumenException("--method", "unknown attribution method '" + method + "'; valid: "
+        if (!Attribution.isAttribution(method)) {
+            throw LumenException.setting("method", "unknown attribution method '" + method + "'; valid: "
                     + String.join(", ", Attribution.METHODS));
         }
-        if (method.equals("smoothgrad") && !Attribution.SMOOTHABLE.contains(base)) {
-            throw new LumenException("--base", "smoothgrad takes " + String.join(", ", Attribution.SMOOTHABLE) + "; not '"
+        if (method.equals("smoothgrad") && !SmoothGrad.BASES.contains(base)) {
+            throw LumenException.setting("base", "smoothgrad takes " + String.join(", ", SmoothGrad.BASES) + "; not '"
                     + base + "'");
         }
         if (!layers.isEmpty() && !method.equals("guided-gradcam")) {
-            throw new LumenException("--layer", method + " attributes to input pixels and takes no layer");
+            throw LumenException.setting("layer", method + " attributes to input pixels and takes no layer");
         }
         if (layers.size() > 1) {
-            throw new LumenException("--layer", "guided-gradcam takes one layer, got " + String.join(",", layers));
+            throw LumenException.setting("layer", "guided-gradcam takes one layer, got " + String.join(",", layers));
         }
-        check(superpixels.equals("grid") || superpixels.equals("slic"), "--superpixels",
+        check(superpixels.equals("grid") || superpixels.equals("slic"), "superpixels",
                 "must be grid or slic, got '" + superpixels + "'");
-        check(steps >= 1 && steps <= 1000, "--steps", "must be between 1 and 1000, got " + steps);
+        check(steps >= 1 && steps <= 1000, "steps", "must be between 1 and 1000, got " + steps);
         if (samples < 0) {
             samples = method.equals("lime") || method.equals("kernelshap") ? 256 : 10;
         }
-        check(samples >= 1 && samples <= 100_000, "--samples", "must be between 1 and 100000, got " + samples);
-        check(noiseSd >= 0 && noiseSd <= 10, "--noise-sd", "must be between 0 and 10, got " + noiseSd);
-        check(window >= 1, "--window", "must be at least 1, got " + window);
-        check(stride >= 1, "--stride", "must be at least 1, got " + stride);
-        check(segments >= 2 && segments <= 64, "--segments", "must be between 2 and 64, got " + segments);
+        check(samples >= 1 && samples <= 100_000, "samples", "must be between 1 and 100000, got " + samples);
+        check(noiseSd >= 0 && noiseSd <= 10, "noiseSd", "must be between 0 and 10, got " + noiseSd);
+        check(window >= 1, "window", "must be at least 1, got " + window);
+        check(stride >= 1, "stride", "must be at least 1, got " + stride);
+        check(segments >= 2 && segments <= 64, "segments", "must be between 2 and 64, got " + segments);
         if ((method.equals("lime") || method.equals("kernelshap")) && samples < segments * segments + 1) {
-            throw new LumenException("--samples", method + " needs at least segments^2 + 1 = "
+            throw LumenException.setting("samples", method + " needs at least segments^2 + 1 = "
                     + (segments * segments + 1) + " samples to fit one coefficient per superpixel, got " + samples);
         }
-        check(batchSize >= 1, "--batch", "must be at least 1, got " + batchSize);
-        return new Attribution(this);
+        check(batchSize >= 1, "batch", "must be at least 1, got " + batchSize);
+        return Attribution.create(this);
     }
 
-    private static void check(boolean ok, String option, String message) {
+    /** A copy of these settings for another method (smoothgrad's base), unchecked. */
+    AttributionBuilder withMethod(String other) {
+        AttributionBuilder b = new AttributionBuilder();
+        b.model = model;
+        b.method = other;
+        b.base = base;
+        b.steps = steps;
+        b.samples = samples;
+        b.noiseSd = noiseSd;
+        b.window = window;
+        b.stride = stride;
+        b.segments = segments;
+        b.superpixels = superpixels;
+        b.layers = layers;
+        b.batchSize = batchSize;
+        b.seed = seed;
+        return b;
+    }
+
+    private static void check(boolean ok, String setting, String message) {
         if (!ok) {
-            throw new LumenException(option, message);
+            throw LumenException.setting(setting, message);
         }
     }
 }

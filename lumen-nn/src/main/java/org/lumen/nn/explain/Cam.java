@@ -15,7 +15,6 @@ import org.lumen.core.LumenException;
 import org.lumen.nn.models.backbone.Backbone;
 import org.lumen.nn.models.backbone.Backbones;
 import org.lumen.nn.module.Module;
-import org.lumen.nn.module.Parameter;
 import org.lumen.nn.ops.Functional;
 
 /**
@@ -73,7 +72,7 @@ public abstract class Cam implements Explainer {
             layers.add(settings.model().find(path));
         }
         if (settings.counterfactual() && !usesGradients()) {
-            throw new LumenException("--counterfactual", "negates gradients, and " + settings.method()
+            throw LumenException.setting("counterfactual", "negates gradients, and " + settings.method()
                     + " uses none; use a gradient method such as gradcam");
         }
     }
@@ -148,7 +147,7 @@ public abstract class Cam implements Explainer {
         }
         Module model = settings.model();
         boolean wasTraining = model.isTraining();
-        List<NDArray> paused = pauseParameterGradients(model);
+        List<NDArray> paused = Passes.pauseParameterGradients(model);
         model.train(false);
         try (NDManager scope = batch.getManager().newSubManager()) {
             NDArray x = scope.create(batch.toFloatArray(), shape);
@@ -188,9 +187,7 @@ public abstract class Cam implements Explainer {
                 l.setOutputHook(null);
             }
             model.train(wasTraining);
-            for (NDArray p : paused) {
-                p.setRequiresGradient(true);
-            }
+            Passes.resume(paused);
         }
     }
 
@@ -221,14 +218,14 @@ public abstract class Cam implements Explainer {
         float[][] logits = null;
         int[] targets = requested;
         for (List<Integer> group : groups) {
-            java.util.Map<Integer, NDArray[]> seen = new java.util.LinkedHashMap<>();
+            Map<Integer, NDArray[]> seen = new LinkedHashMap<>();
             for (int j : group) {
                 NDArray[] slot = new NDArray[1];
                 seen.put(j, slot);
                 String path = settings.layerPaths().get(j);
                 layers.get(j).setOutputHook(out -> {
                     if (slot[0] != null) {
-                        throw new LumenException("--layer", "'" + path + "' runs more than once per forward pass"
+                        throw LumenException.setting("layer", "'" + path + "' runs more than once per forward pass"
                                 + " (a shared module); pick the layer of one call site, e.g. its parent block");
                     }
                     Capture.checkSpatial(path, out.getShape());
@@ -246,8 +243,8 @@ public abstract class Cam implements Explainer {
                 if (usesGradients()) {
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray out = settings.model().apply(x);
-                        logits = rows(out);
-                        targets = resolveTargets(targets, logits);
+                        logits = Passes.rows(out);
+                        targets = Passes.resolveTargets(targets, logits);
                         NDArray oneHot = x.getManager().create(oneHot(targets, logits[0].length), out.getShape());
                         try {
                             gc.backward(out.mul(oneHot).sum());
@@ -257,7 +254,7 @@ public abstract class Cam implements Explainer {
                             }
                             throw e;
                         }
-                        for (java.util.Map.Entry<Integer, NDArray[]> e : seen.entrySet()) {
+                        for (Map.Entry<Integer, NDArray[]> e : seen.entrySet()) {
                             NDArray leaf = e.getValue()[0];
                             if (leaf == null) {
                                 continue; // reported below
@@ -276,15 +273,15 @@ public abstract class Cam implements Explainer {
                         }
                     }
                 } else {
-                    logits = rows(settings.model().apply(x));
-                    targets = resolveTargets(targets, logits);
+                    logits = Passes.rows(settings.model().apply(x));
+                    targets = Passes.resolveTargets(targets, logits);
                 }
             } finally {
                 for (int j : group) {
                     layers.get(j).setOutputHook(null);
                 }
             }
-            for (java.util.Map.Entry<Integer, NDArray[]> e : seen.entrySet()) {
+            for (Map.Entry<Integer, NDArray[]> e : seen.entrySet()) {
                 acts[e.getKey()] = e.getValue()[0];
             }
         }
@@ -296,7 +293,7 @@ public abstract class Cam implements Explainer {
         for (int j = 0; j < count; j++) {
             NDArray act = acts[j];
             if (act == null) {
-                throw new LumenException("--layer", "'" + settings.layerPaths().get(j)
+                throw LumenException.setting("layer", "'" + settings.layerPaths().get(j)
                         + "' does not run in this model's forward pass");
             }
             pass.captures.add(new Capture(this, settings.layerPaths().get(j), layers.get(j), act.getShape(),
@@ -306,45 +303,8 @@ public abstract class Cam implements Explainer {
     }
 
     private LumenException noGradients() {
-        return new LumenException("--method", settings.method() + " needs gradients, and this model's output does not"
+        return LumenException.setting("method", settings.method() + " needs gradients, and this model's output does not"
                 + " depend differentiably on the layer; use eigencam, scorecam or ablationcam (no gradients)");
-    }
-
-    private static float[][] rows(NDArray out) {
-        Shape s = out.getShape();
-        if (s.dimension() != 2) {
-            throw new IllegalArgumentException("the model's output must be logits [N, K], got " + s);
-        }
-        int n = (int) s.get(0);
-        int k = (int) s.get(1);
-        float[] flat = out.toFloatArray();
-        float[][] r = new float[n][k];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(flat, i * k, r[i], 0, k);
-        }
-        return r;
-    }
-
-    private static int[] resolveTargets(int[] requested, float[][] logits) {
-        int k = logits[0].length;
-        int[] t = new int[logits.length];
-        for (int i = 0; i < t.length; i++) {
-            if (requested == null) {
-                int best = 0;
-                for (int c = 1; c < k; c++) {
-                    if (logits[i][c] > logits[i][best]) {
-                        best = c;
-                    }
-                }
-                t[i] = best;
-            } else if (requested[i] < 0 || requested[i] >= k) {
-                throw new LumenException("--target", "class " + requested[i] + " is out of range: the model has " + k
-                        + " classes (0.." + (k - 1) + ")");
-            } else {
-                t[i] = requested[i];
-            }
-        }
-        return t;
     }
 
     private static float[] oneHot(int[] targets, int k) {
@@ -425,18 +385,6 @@ public abstract class Cam implements Explainer {
         return List.copyOf(out);
     }
 
-    /** Turns off requires-gradient on parameters that have it (a model mid-training), so none accumulates. */
-    private static List<NDArray> pauseParameterGradients(Module model) {
-        List<NDArray> paused = new ArrayList<>();
-        for (Parameter p : model.stateDict().values()) {
-            if (p.isInitialized() && p.value().hasGradient()) {
-                p.value().setRequiresGradient(false);
-                paused.add(p.value());
-            }
-        }
-        return paused;
-    }
-
     /** What one pass produced for the whole batch. */
     private static final class Pass {
         final int[] targets;
@@ -508,7 +456,7 @@ public abstract class Cam implements Explainer {
             if (factory == null) {
                 List<String> all = new ArrayList<>(METHODS.keySet());
                 all.addAll(Attribution.METHODS);
-                throw new LumenException("--method", "unknown method '" + method + "'"
+                throw LumenException.setting("method", "unknown method '" + method + "'"
                         + Backbones.suggest(method, all) + "; CAM methods: " + String.join(", ", METHODS.keySet())
                         + "; attributions: " + String.join(", ", Attribution.METHODS));
             }
@@ -534,7 +482,7 @@ public abstract class Cam implements Explainer {
             names.remove("");
             String close = Backbones.suggest(path, names);
             String what = model instanceof Backbone b ? b.arch() : model.getClass().getSimpleName();
-            throw new LumenException("--layer", "no layer '" + path + "' in " + what + (close.isEmpty()
+            throw LumenException.setting("layer", "no layer '" + path + "' in " + what + (close.isEmpty()
                     ? "; its top-level layers: " + String.join(", ", model.children().keySet()) : close));
         }
     }

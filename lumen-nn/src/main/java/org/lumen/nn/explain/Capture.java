@@ -65,7 +65,7 @@ public final class Capture {
                     + " before a CAM applies";
             default -> "not [N, C, H, W]";
         };
-        throw new LumenException("--layer", "the output of '" + path + "' is not spatial: shape " + s + " is " + why);
+        throw LumenException.setting("layer", "the output of '" + path + "' is not spatial: shape " + s + " is " + why);
     }
 
     /** The explainer's settings (model, batch size). */

@@ -24,7 +24,7 @@ public final class DetectionTarget extends Module {
 
     public DetectionTarget(DetectionNet detector) {
         if (!(detector instanceof YoloNet y)) {
-            throw new LumenException("--box", "explaining detections is available for YOLO detectors, not "
+            throw LumenException.setting("box", "explaining detections is available for YOLO detectors, not "
                     + detector.arch());
         }
         this.detector = y;

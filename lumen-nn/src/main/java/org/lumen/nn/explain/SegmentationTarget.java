@@ -2,6 +2,7 @@ package org.lumen.nn.explain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import org.lumen.nn.module.Module;
 
 /**
@@ -19,6 +20,16 @@ public final class SegmentationTarget extends Module {
 
     public SegmentationTarget(Module segmentationModel) {
         this.net = register("net", segmentationModel);
+    }
+
+    /**
+     * The layer a CAM explains by default, under {@code net.}: the last decoder stage (the last child named
+     * {@code up...}, as a U-Net's), else the model's first child.
+     */
+    public static String defaultLayer(Module segmentationModel) {
+        List<String> ups = segmentationModel.children().keySet().stream().filter(k -> k.startsWith("up")).toList();
+        return "net." + (ups.isEmpty() ? segmentationModel.children().keySet().iterator().next()
+                : ups.get(ups.size() - 1));
     }
 
     /** Per image a {@code 0/1} mask of the output's {@code H x W} (row-major) and the class explained. */

@@ -151,7 +151,7 @@ class AttributionTest {
 
     @Test
     void gaussLegendreIntegratesPolynomialsExactly() {
-        double[][] gl = Attribution.gaussLegendre(5);
+        double[][] gl = IntegratedGradients.gaussLegendre(5);
         // exact up to degree 2n - 1 = 9: integral of t^9 over [0, 1] is 1/10
         double s = 0;
         for (int i = 0; i < 5; i++) {
@@ -215,7 +215,8 @@ class AttributionTest {
                 .optSteps(0).build());
         LumenException w = assertThrows(LumenException.class, () -> Attribution.builder().setModel(model)
                 .setMethod("occlusion").optWindow(64, 4).build().attribute(x, null));
-        assertEquals("--window", w.source());
+        assertEquals("window", w.source()); // a setting, rendered --window by the CLI
+        assertTrue(w.isSetting());
         assertThrows(LumenException.class, () -> build("saliency").attribute(x, new int[] {10, 0}));
     }
 }

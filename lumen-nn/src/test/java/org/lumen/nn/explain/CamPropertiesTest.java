@@ -118,7 +118,8 @@ class CamPropertiesTest {
     @Test
     void unknownLayerNamesCloseOnes() {
         LumenException e = assertThrows(LumenException.class, () -> cam("gradcam", "layer5"));
-        assertEquals("--layer", e.source());
+        assertEquals("layer", e.source()); // a setting, rendered --layer by the CLI
+        assertTrue(e.isSetting());
         assertTrue(e.getMessage().contains("no layer 'layer5' in resnet18; did you mean layer1"), e.getMessage());
         LumenException far = assertThrows(LumenException.class, () -> cam("gradcam", "backbone.stage9"));
         assertTrue(far.getMessage().contains("conv1") && far.getMessage().contains("fc"), far.getMessage());

@@ -135,9 +135,11 @@ class OneConvAttributionTest {
     void guidedGradCamTakesOneLayerAndOthersNone() {
         LumenException two = assertThrows(LumenException.class, () -> Attribution.builder().setModel(model)
                 .setMethod("guided-gradcam").optLayers(List.of("conv1", "relu1")).build());
-        assertEquals("--layer", two.source());
+        assertEquals("layer", two.source()); // a setting, rendered --layer by the CLI
+        assertTrue(two.isSetting());
         LumenException none = assertThrows(LumenException.class, () -> Attribution.builder().setModel(model)
                 .setMethod("saliency").optLayers(List.of("conv1")).build());
-        assertEquals("--layer", none.source());
+        assertEquals("layer", none.source()); // a setting, rendered --layer by the CLI
+        assertTrue(none.isSetting());
     }
 }

@@ -133,9 +133,11 @@ class SurrogateTest {
     void tooFewSamplesForTheSuperpixelsAreRefused() {
         LumenException e = assertThrows(LumenException.class, () -> Attribution.builder().setModel(new Linear(new double[16]))
                 .setMethod("lime").optSegments(8).optNoise(20, 0).build());
-        assertEquals("--samples", e.source());
+        assertEquals("samples", e.source()); // a setting, rendered --samples by the CLI
+        assertTrue(e.isSetting());
         LumenException kind = assertThrows(LumenException.class, () -> Attribution.builder()
                 .setModel(new Linear(new double[16])).setMethod("lime").optSuperpixels("watershed").build());
-        assertEquals("--superpixels", kind.source());
+        assertEquals("superpixels", kind.source()); // a setting, rendered --superpixels by the CLI
+        assertTrue(kind.isSetting());
     }
 }

@@ -1,4 +1,4 @@
-package org.lumen.cli;
+package org.lumen.nn.explain.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,45 +12,40 @@ import java.util.Map;
 import org.lumen.core.report.Plots;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ModelInfo;
-import org.lumen.nn.explain.Attribution;
-import org.lumen.nn.explain.Cam;
 import org.lumen.nn.explain.Explainer;
+import org.lumen.nn.explain.Explainers;
 import org.lumen.nn.explain.Explanation;
-import org.lumen.nn.explain.eval.ConfidenceChange;
-import org.lumen.nn.explain.eval.FaithfulnessMetrics;
-import org.lumen.nn.explain.eval.PerturbationCurve;
-import org.lumen.nn.explain.eval.PointingGame;
-import org.lumen.nn.explain.eval.RankCorrelation;
-import org.lumen.nn.explain.eval.Road;
 
 /**
- * Explains images with one or more methods and scores every map with every metric: what {@code lumen
- * explain-eval} writes and the demo's report shows. Each method explains the same target per image (the one
- * asked for, else the top prediction), so the methods are compared on equal terms.
+ * Explains images with one or more methods and scores every map with every metric ({@link FaithfulnessMetrics},
+ * the {@link PointingGame}, and the {@link RankCorrelation} between methods): what {@code lumen explain-eval}
+ * writes and the demo's report shows. Each method explains the same target per image (the one asked for, else the
+ * top prediction, fixed by the first method), so the methods are compared on equal terms. Methods are keyed by
+ * {@link Explainers#name}.
  */
-final class ExplanationScores {
+public final class ExplanationScores {
     /** One method's map of one image and its scores; {@code pointing} is null without ground truth. */
-    record Scored(Explanation explanation, PerturbationCurve deletion, PerturbationCurve insertion, Road road,
+    public record Scored(Explanation explanation, PerturbationCurve deletion, PerturbationCurve insertion, Road road,
             ConfidenceChange confidence, PointingGame.Result pointing) {}
 
     /** One image: its name, per method (in order) its scores, and the rank correlation of each pair of methods. */
-    record ImageScores(String name, int target, Map<String, Scored> methods, Map<String, Double> correlations) {}
+    public record ImageScores(String name, int target, Map<String, Scored> methods, Map<String, Double> correlations) {}
 
     private ExplanationScores() {}
 
     /**
+     * Explains and scores images, {@code batch} at a time.
+     *
+     * @param cams the explainers, one per method, in the order of the results
+     * @param names one name per image (reported as given)
      * @param images normalised images, one {@code float[C * S * S]} each, at the model's input size
      * @param targets one class per image, or null for each image's top prediction
      * @param truth ground-truth boxes per image in model-input pixels, null entries (or a null list) for none
+     * @param tolerance the pointing game's tolerance in model-input pixels
      * @param batch images explained and scored together
+     * @return per image, in order, each method's scores and each pair's rank correlation
      */
-    /** The method name an explainer reports under. */
-    static String methodName(Explainer e) {
-        return e instanceof Cam c ? c.settings().method() : e instanceof Attribution a ? a.method()
-                : e.getClass().getSimpleName();
-    }
-
-    static List<ImageScores> evaluate(Classifier model, List<? extends Explainer> cams, FaithfulnessMetrics metrics,
+    public static List<ImageScores> evaluate(Classifier model, List<? extends Explainer> cams, FaithfulnessMetrics metrics,
             List<String> names,
             List<float[]> images, int[] targets, List<List<double[]>> truth, double tolerance, int batch) {
         ModelInfo info = model.info();
@@ -84,7 +79,7 @@ final class ExplanationScores {
                         List<double[]> boxes = truth == null ? null : truth.get(from + i);
                         PointingGame.Result point = boxes == null ? null
                                 : PointingGame.boxes(maps[i], s, s, boxes, tolerance);
-                        byImage.get(i).put(methodName(cam), new Scored(ex.get(i), del.get(i), ins.get(i),
+                        byImage.get(i).put(Explainers.name(cam), new Scored(ex.get(i), del.get(i), ins.get(i),
                                 road.get(i), conf.get(i), point));
                     }
                 }
@@ -105,12 +100,13 @@ final class ExplanationScores {
         return out;
     }
 
-    static String pair(String a, String b) {
+    /** The key of a pair of methods in {@link ImageScores#correlations()}: {@code "a vs b"}. */
+    public static String pair(String a, String b) {
         return a + " vs " + b;
     }
 
     /** Per method, the means over images (pointing game over the images with ground truth). */
-    static Map<String, Object> means(List<ImageScores> images, List<String> methods) {
+    public static Map<String, Object> means(List<ImageScores> images, List<String> methods) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String method : methods) {
             List<Scored> s = images.stream().map(i -> i.methods().get(method)).toList();
@@ -139,7 +135,7 @@ final class ExplanationScores {
     }
 
     /** The mean over images of each pair's rank correlation (NaN values, from constant maps, left out). */
-    static Map<String, Double> meanCorrelations(List<ImageScores> images) {
+    public static Map<String, Double> meanCorrelations(List<ImageScores> images) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (images.isEmpty()) {
             return out;
@@ -155,8 +151,11 @@ final class ExplanationScores {
         return s.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN);
     }
 
-    /** Mean deletion and insertion curves per method, two panels; all images share the curves' fractions. */
-    static void plotCurves(Path png, List<ImageScores> images, List<String> methods, String score) throws IOException {
+    /**
+     * Writes a PNG of the mean deletion and insertion curves per method, two panels; all images share the curves'
+     * fractions. {@code score} labels the y axis.
+     */
+    public static void plotCurves(Path png, List<ImageScores> images, List<String> methods, String score) throws IOException {
         Map<String, double[][]> del = new LinkedHashMap<>();
         Map<String, double[][]> ins = new LinkedHashMap<>();
         for (String method : methods) {

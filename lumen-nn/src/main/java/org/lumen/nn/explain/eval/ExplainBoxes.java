@@ -1,4 +1,4 @@
-package org.lumen.cli;
+package org.lumen.nn.explain.eval;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,21 +7,25 @@ import java.util.List;
 import java.util.Map;
 import org.lumen.core.report.Json;
 import org.lumen.nn.explain.Explanation;
-import org.lumen.nn.explain.eval.LocalisationBox;
 
 /**
- * The {@code <stem>.<method>.boxes.json} sidecar of {@code lumen explain --boxes}: the Grad-CAM paper's
- * localisation box of a heatmap ({@link LocalisationBox}), in the pixels of the model's input (the grid of the
+ * The {@code <stem>.<method>.boxes.json} sidecar of an explanation (what {@code lumen explain} writes when boxes
+ * are asked for): the Grad-CAM paper's localisation box of a heatmap ({@link LocalisationBox}), in the pixels of the model's input (the grid of the
  * {@code .npy} heatmap, {@code width x height}), {@code [x1, y1, x2, y2]} with pixel-edge coordinates; {@code box}
  * is null when the map is all zero.
  */
-final class ExplainBoxes {
-    static final String SUFFIX = ".boxes.json";
+public final class ExplainBoxes {
+    /** The sidecar's file name after {@code <stem>.<method>}. */
+    public static final String SUFFIX = ".boxes.json";
 
     private ExplainBoxes() {}
 
-    static void write(Path file, Path image, String method, Explanation e, List<String> classNames, double fraction)
-            throws IOException {
+    /**
+     * Writes the sidecar of explanation {@code e} of {@code image} by {@code method}: the box above {@code fraction}
+     * (in [0, 1]) of the heatmap's maximum, the target's index and class name.
+     */
+    public static void write(Path file, Path image, String method, Explanation e, List<String> classNames,
+            double fraction) throws IOException {
         LocalisationBox b = LocalisationBox.of(e.heatmap(), e.height(), e.width(), fraction);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("image", image.toString());
