@@ -216,7 +216,7 @@ public final class InstanceFormats {
 
     static void writeYoloSeg(Instances data, Path out) throws IOException {
         if (!data.splits().containsKey("train") || !data.splits().containsKey("val")) {
-            // the setting "to" with this value: printed as --to yolo-seg
+            // the setting "to" with this value, which the command line prints as its flag and value
             throw LumenException.setting("to yolo-seg", "an Ultralytics dataset needs train and val splits; the input"
                     + " has " + String.join(", ", data.splits().keySet()));
         }

@@ -128,7 +128,7 @@ public final class ClassifierTraining {
                     + String.join(", ", VALIDATION_METRICS));
         }
         float[][] norm = ModelInfo.defaultNormalisation(channels);
-        TrainingSpec<Classifier> spec = new TrainingSpec<>() {
+        TrainingSpec<Classifier> spec = new TrainingSpec.Of<>(Classifier::load, Classifier::info) {
             @Override
             public ModelInfo info(ObjectNode provenance) {
                 return new ModelInfo("classify", arch, classes, imgsz, channels, norm[0], norm[1], provenance);
@@ -138,16 +138,6 @@ public final class ClassifierTraining {
             public Classifier create(ModelInfo info) {
                 return weights != null ? Classifier.transfer(info, weights, config.seed())
                         : Classifier.create(info, config.seed());
-            }
-
-            @Override
-            public Classifier load(Path last) {
-                return Classifier.load(last);
-            }
-
-            @Override
-            public ModelInfo infoOf(Classifier model) {
-                return model.info();
             }
 
             @Override

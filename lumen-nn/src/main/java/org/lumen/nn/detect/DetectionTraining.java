@@ -131,7 +131,7 @@ public final class DetectionTraining {
             boolean resume) throws IOException {
         DetectionData train = trainImages.data();
         float[][] norm = ModelInfo.defaultNormalisation(3);
-        TrainingSpec<Detector> spec = new TrainingSpec<>() {
+        TrainingSpec<Detector> spec = new TrainingSpec.Of<>(Detector::load, Detector::info) {
             @Override
             public ModelInfo info(ObjectNode p) {
                 return new ModelInfo("detect", arch, train.classNames(), imgsz, 3, norm[0], norm[1], p);
@@ -144,16 +144,6 @@ public final class DetectionTraining {
                         : Detector.create(info, config.seed());
                 transferred.forEach(progress::message);
                 return model;
-            }
-
-            @Override
-            public Detector load(Path last) {
-                return Detector.load(last);
-            }
-
-            @Override
-            public ModelInfo infoOf(Detector model) {
-                return model.info();
             }
 
             @Override

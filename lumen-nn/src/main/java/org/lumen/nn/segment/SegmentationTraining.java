@@ -80,7 +80,7 @@ public final class SegmentationTraining {
         prov.put("data_fingerprint", fingerprint);
         prov.put("loss", loss.spec());
         float[][] norm = ModelInfo.defaultNormalisation(channels);
-        TrainingSpec<Segmenter> spec = new TrainingSpec<>() {
+        TrainingSpec<Segmenter> spec = new TrainingSpec.Of<>(Segmenter::load, Segmenter::info) {
             @Override
             public ModelInfo info(ObjectNode p) {
                 return new ModelInfo(Segmenter.TASK, arch, train.classes(), imgsz, channels, norm[0], norm[1], p);
@@ -90,16 +90,6 @@ public final class SegmentationTraining {
             public Segmenter create(ModelInfo info) {
                 return weights != null ? Segmenter.transfer(info, weights, config.seed())
                         : Segmenter.create(info, config.seed());
-            }
-
-            @Override
-            public Segmenter load(Path last) {
-                return Segmenter.load(last);
-            }
-
-            @Override
-            public ModelInfo infoOf(Segmenter model) {
-                return model.info();
             }
 
             @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import org.lumen.nn.classify.ModelInfo;
 
 /**
@@ -40,4 +41,28 @@ public interface TrainingSpec<M extends SavedModel & AutoCloseable> {
 
     /** The task's batches, loss and validation for {@code model}, each batch and loss through {@code hook}. */
     TrainingTask task(M model, TrainingHook hook);
+
+    /**
+     * A spec whose {@link #load} and {@link #infoOf} are a model class's own ({@code Classifier::load},
+     * {@code Classifier::info}); the task writes the rest.
+     */
+    abstract class Of<M extends SavedModel & AutoCloseable> implements TrainingSpec<M> {
+        private final Function<Path, M> load;
+        private final Function<M, ModelInfo> info;
+
+        protected Of(Function<Path, M> load, Function<M, ModelInfo> info) {
+            this.load = load;
+            this.info = info;
+        }
+
+        @Override
+        public final M load(Path last) {
+            return load.apply(last);
+        }
+
+        @Override
+        public final ModelInfo infoOf(M model) {
+            return info.apply(model);
+        }
+    }
 }
