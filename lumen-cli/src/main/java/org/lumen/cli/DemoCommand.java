@@ -17,6 +17,7 @@ import org.lumen.nn.classify.Evaluation;
 import org.lumen.nn.classify.FolderImages;
 import org.lumen.nn.train.Augment;
 import org.lumen.nn.train.Checkpoints;
+import org.lumen.nn.train.Provenance;
 import org.lumen.nn.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -126,8 +127,8 @@ final class DemoCommand implements Callable<Integer> {
      * run, which has no epoch to warm up before), science augmentation.
      */
     static TrainConfig classifierConfig(int epochs, long seed) {
-        return new TrainConfig(epochs, 32, "adamw", 2e-3, 0.05, 0.9, "cosine", Math.min(1, epochs - 1), 0,
-                Augment.SCIENCE, "none", 0, "accuracy", 0, seed);
+        return TrainConfig.builder().epochs(epochs).batch(32).lr(2e-3).weightDecay(0.05).augment(Augment.SCIENCE)
+                .monitor("accuracy").seed(seed).build();
     }
 
     /** The demo replaces its own previous run, and nothing else: a folder without a Lumen checkpoint is refused. */

@@ -21,6 +21,7 @@ import org.lumen.nn.detect.Detector;
 import org.lumen.nn.detect.PreparedDetections;
 import org.lumen.nn.train.DetectionAugment;
 import org.lumen.nn.train.Progress;
+import org.lumen.nn.train.Provenance;
 import org.lumen.nn.train.TrainConfig;
 
 /**
@@ -58,8 +59,8 @@ final class DemoDetection {
         Path data = survey.resolve("detect");
         DetectionData train = DetectionData.read(data, "train", false, null);
         DetectionData val = DetectionData.read(data, "val", false, null);
-        TrainConfig config = new TrainConfig(epochs, 16, "adamw", 2e-3, 0.0005, 0.9, "cosine", Math.min(1, epochs - 1),
-                0, org.lumen.nn.train.Augment.NONE, "none", 0, "map50", 0, seed);
+        TrainConfig config = TrainConfig.builder().epochs(epochs).batch(16).lr(2e-3).weightDecay(0.0005)
+                .augment(org.lumen.nn.train.Augment.NONE).monitor("map50").seed(seed).build();
         new DetectionTraining(ARCH, IMGSZ, null, config, DetectionAugment.SCIENCE, IOU, CONF,
                 Provenance.of("lumen demo", data, seed, config)).withProgress(Progress.console()).run(train, val, run,
                 false);

@@ -24,6 +24,7 @@ import org.lumen.nn.classify.Preprocess;
 import org.lumen.nn.models.backbone.Backbones;
 import org.lumen.nn.segment.Segmenter;
 import org.lumen.nn.train.Augment;
+import org.lumen.nn.train.Provenance;
 import org.lumen.nn.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -14,6 +14,7 @@ import org.lumen.nn.models.backbone.Backbones;
 import org.lumen.nn.models.segmentation.Segmentations;
 import org.lumen.nn.segment.SegmentationTraining;
 import org.lumen.nn.train.Augment;
+import org.lumen.nn.train.Provenance;
 import org.lumen.nn.train.SegmentationLoss;
 import org.lumen.nn.train.TrainConfig;
 import org.lumen.nn.train.TrainDefaults;
@@ -200,8 +201,8 @@ final class TrainCommand implements Callable<Integer> {
         };
         String watched = monitor != null ? monitor : segment ? SegmentationTraining.DEFAULT_MONITOR : "accuracy";
         TrainDefaults.Optimiser o = optimiser();
-        TrainConfig config = new TrainConfig(epochs, batch, optimizer, o.lr(), o.weightDecay(), momentum, schedule,
-                Math.min(warmup, epochs - 1), freeze, aug, classWeights, labelSmoothing, watched, patience, seed);
+        TrainConfig config = configured(o).freeze(freeze).augment(aug).classWeights(classWeights)
+                .labelSmoothing(labelSmoothing).monitor(watched).build();
         if (segment) {
             if (labelSmoothing != 0) {
                 throw new LumenException("--label-smoothing", "is for --task classify");
@@ -249,8 +250,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         String metric = monitor == null ? "map50" : monitor;
         TrainDefaults.Optimiser o = optimiser();
-        TrainConfig config = new TrainConfig(epochs, batch, optimizer, o.lr(), o.weightDecay(), momentum, schedule,
-                Math.min(warmup, epochs - 1), 0, Augment.NONE, "none", 0, metric, patience, seed);
+        TrainConfig config = configured(o).augment(Augment.NONE).monitor(metric).build();
         DetectCli.augment(augment);
         checkRunFolder();
         ObjectNode prov = provenance(config);
@@ -258,6 +258,13 @@ final class TrainCommand implements Callable<Integer> {
         prov.put("augment", augment);
         DetectCli.train(data, arch, weights, imgsz, config, augment, fix, prov, out, resume);
         return Main.OK;
+    }
+
+    /** The settings every task shares, from the command line: epochs, batch, optimiser, schedule, patience, seed. */
+    private TrainConfig.Builder configured(TrainDefaults.Optimiser o) {
+        return TrainConfig.builder().epochs(epochs).batch(batch).optimizer(optimizer).lr(o.lr())
+                .weightDecay(o.weightDecay()).momentum(momentum).schedule(schedule).warmup(Math.min(warmup, epochs - 1))
+                .patience(patience).seed(seed);
     }
 
     /** The learning rate and weight decay of this run: those given, else the task's and arch family's defaults. */

@@ -216,7 +216,8 @@ public final class InstanceFormats {
 
     static void writeYoloSeg(Instances data, Path out) throws IOException {
         if (!data.splits().containsKey("train") || !data.splits().containsKey("val")) {
-            throw new LumenException("--to yolo-seg", "an Ultralytics dataset needs train and val splits; the input"
+            // the setting "to" with this value, which the command line prints as its flag and value
+            throw LumenException.setting("to yolo-seg", "an Ultralytics dataset needs train and val splits; the input"
                     + " has " + String.join(", ", data.splits().keySet()));
         }
         for (Map.Entry<String, List<Instances.Sample>> split : data.splits().entrySet()) {
@@ -267,7 +268,7 @@ public final class InstanceFormats {
 
     static void writeMasks(Instances data, Path out) throws IOException {
         if (data.classes().size() > 255) {
-            throw new LumenException("--to masks", data.classes().size() + " classes do not fit in 8-bit masks"
+            throw LumenException.setting("to masks", data.classes().size() + " classes do not fit in 8-bit masks"
                     + " (at most 255 besides the background)");
         }
         List<String> names = new ArrayList<>();

@@ -23,7 +23,7 @@ public final class Splits {
      */
     public static int[] kFold(int[] labels, int k, long seed) {
         if (k < 2 || k > labels.length) {
-            throw new LumenException("--folds", "needs 2 <= k <= number of samples (" + labels.length + "): " + k);
+            throw LumenException.setting("folds", "needs 2 <= k <= number of samples (" + labels.length + "): " + k);
         }
         int[] fold = new int[labels.length];
         Random rnd = new Random(seed);

@@ -40,8 +40,8 @@ public final class GalaxySurvey {
     public record Parameters(int count, int size, long seed, double clumpyShare, double minClumpFraction,
                              double maxClumpFraction, int maxClumps) {
         public Parameters {
-            check(count >= 1, "--count", "must be at least 1: " + count);
-            check(size >= 32 && size <= 1024, "--size", "must be 32 to 1024 pixels: " + size);
+            checkSetting(count >= 1, "count", "must be at least 1: " + count);
+            checkSetting(size >= 32 && size <= 1024, "size", "must be 32 to 1024 pixels: " + size);
             check(clumpyShare >= 0 && clumpyShare <= 1, "clumpy share", "must be in [0, 1]: " + clumpyShare);
             check(minClumpFraction > 0 && minClumpFraction <= maxClumpFraction && maxClumpFraction <= 1,
                     "clump flux fraction", "needs 0 < min <= max <= 1: " + minClumpFraction + ", " + maxClumpFraction);
@@ -56,6 +56,13 @@ public final class GalaxySurvey {
         private static void check(boolean ok, String option, String message) {
             if (!ok) {
                 throw new LumenException(option, message);
+            }
+        }
+
+        /** Refuses the setting {@code name} (its Java name; the command line prints its flag). */
+        private static void checkSetting(boolean ok, String name, String message) {
+            if (!ok) {
+                throw LumenException.setting(name, message);
             }
         }
     }

@@ -144,7 +144,8 @@ class GalaxySurveyTest {
     @Test
     void badParametersNameTheOption() {
         LumenException e = assertThrows(LumenException.class, () -> GalaxySurvey.builder().optSize(8).build());
-        assertEquals("--size", e.source());
+        assertEquals("size", e.source()); // a setting, which the command line prints as --size
+        assertTrue(e.isSetting());
         assertThrows(LumenException.class, () -> GalaxySurvey.builder().optCount(0).build());
         assertThrows(LumenException.class, () -> GalaxySurvey.builder().optClumpFluxFraction(0.2, 0.1).build());
     }

@@ -12,18 +12,23 @@ import org.lumen.core.data.ImageFolder;
 import org.lumen.core.data.Splits;
 import org.lumen.core.metrics.ClassificationMetrics;
 import org.lumen.core.report.Json;
-import org.lumen.core.report.Plots;
-import org.lumen.core.report.ResultsCsv;
-import org.lumen.nn.train.Checkpoints;
+import org.lumen.nn.train.DataFingerprint;
 import org.lumen.nn.train.LabeledImages;
 import org.lumen.nn.train.Progress;
+import org.lumen.nn.train.Provenance;
 import org.lumen.nn.train.TrainConfig;
 import org.lumen.nn.train.TrainState;
 import org.lumen.nn.train.Trainer;
+import org.lumen.nn.train.TrainingHook;
+import org.lumen.nn.train.TrainingRun;
+import org.lumen.nn.train.TrainingSpec;
+import org.lumen.nn.train.TrainingTask;
 
 /**
- * A classification training run from ImageFolder splits to a run folder: {@code best/}, {@code last/},
- * {@code results.csv}; or k runs of stratified k-fold cross-validation with a {@code folds.json} summary.
+ * A classification training run from ImageFolder splits to a run folder ({@link TrainingRun}: {@code best/},
+ * {@code last/}, {@code results.csv}, {@code results.png}); or k runs of stratified k-fold cross-validation with a
+ * {@code folds.json} summary. The provenance given (null: the Java API's, {@link Provenance#complete}) is recorded
+ * in each model with the data's fingerprint (train's and val's {@code ImageFolder.fingerprint()}).
  */
 public final class ClassifierTraining {
     /** Memory for prepared images; beyond it the run is refused rather than thrashing (2 cores, 24 GiB). */
@@ -36,6 +41,8 @@ public final class ClassifierTraining {
     private final TrainConfig config;
     private final ObjectNode provenance;
     private Progress progress = Progress.console();
+    private TrainingHook hook = TrainingHook.NONE;
+    private Path data;
 
     public ClassifierTraining(String arch, int imgsz, int channels, Path weights, TrainConfig config,
             ObjectNode provenance) {
@@ -52,13 +59,18 @@ public final class ClassifierTraining {
         return this;
     }
 
+    /** Trains through {@code h}, a change to every batch and loss (default {@link TrainingHook#NONE}). */
+    public ClassifierTraining withHook(TrainingHook h) {
+        this.hook = h;
+        return this;
+    }
+
     /** Trains on {@code train}, validating on {@code val} every epoch, into {@code run}. */
     public TrainState run(ImageFolder train, ImageFolder val, Path run, boolean resume) throws IOException {
         checkClasses(train, val);
         FolderImages trainImages = prepare(train);
         FolderImages valImages = prepare(val);
-        ObjectNode prov = provenance.deepCopy();
-        prov.put("data_fingerprint", fingerprint(train, val));
+        ObjectNode prov = provenance(train, val);
         return fit(trainImages, valImages, train.classes(), prov, run, resume);
     }
 
@@ -75,8 +87,7 @@ public final class ClassifierTraining {
             labels[i] = all.label(i);
         }
         int[] fold = Splits.kFold(labels, k, config.seed());
-        ObjectNode prov = provenance.deepCopy();
-        prov.put("data_fingerprint", fingerprint(train, val));
+        ObjectNode prov = provenance(train, val);
         Map<String, double[]> perFold = new LinkedHashMap<>();
         for (int f = 0; f < k; f++) {
             List<Integer> tr = new ArrayList<>();
@@ -112,68 +123,40 @@ public final class ClassifierTraining {
 
     private TrainState fit(LabeledImages train, LabeledImages val, List<String> classes, ObjectNode prov, Path run,
             boolean resume) throws IOException {
-        float[][] norm = ModelInfo.defaultNormalisation(channels);
-        ModelInfo info = new ModelInfo("classify", arch, classes, imgsz, channels, norm[0], norm[1], prov);
-        Checkpoints checkpoints = new Checkpoints(run, config);
         if (!VALIDATION_METRICS.contains(config.monitor())) {
-            throw new LumenException("--monitor", "unknown metric '" + config.monitor() + "'; one of "
+            throw LumenException.setting("monitor", "unknown metric '" + config.monitor() + "'; one of "
                     + String.join(", ", VALIDATION_METRICS));
         }
-        TrainState state = resume ? checkpoints.resume() : TrainState.start();
-        Classifier model = resume ? resumable(checkpoints.last(), info)
-                : weights != null ? Classifier.transfer(info, weights, config.seed()) : Classifier.create(info, config.seed());
-        try (model) {
-            ResultsCsv results = ResultsCsv.open(run.resolve("results.csv"), COLUMNS);
-            if (results.lastEpoch() == state.epoch() - 1 && !state.row().isEmpty()) {
-                results.append(state.epoch(), state.row()); // the run stopped after its checkpoint, before the log
+        float[][] norm = ModelInfo.defaultNormalisation(channels);
+        TrainingSpec<Classifier> spec = new TrainingSpec.Of<>(Classifier::load, Classifier::info) {
+            @Override
+            public ModelInfo info(ObjectNode provenance) {
+                return new ModelInfo("classify", arch, classes, imgsz, channels, norm[0], norm[1], provenance);
             }
-            if (results.lastEpoch() != state.epoch()) {
-                throw new LumenException(run.resolve("results.csv"), "ends at epoch " + results.lastEpoch()
-                        + " but the checkpoint in last/ is at epoch " + state.epoch() + "; the run folder was edited");
+
+            @Override
+            public Classifier create(ModelInfo info) {
+                return weights != null ? Classifier.transfer(info, weights, config.seed())
+                        : Classifier.create(info, config.seed());
             }
-            Trainer trainer = new Trainer(config, progress);
-            Path curves = run.resolve(CURVES);
-            return trainer.fit(model, train, m -> row(Evaluation.of(m, val, config.batch())), (epoch, row) -> {
-                results.append(epoch, row);
-                Plots.trainingCurves(curves, results);
-            }, checkpoints, state);
-        }
-    }
 
-    /**
-     * {@code RUN/last}'s model, if it is the model this run would train: the same architecture, input size,
-     * channels, classes and data. The training configuration is checked by {@link Checkpoints#resume}; these
-     * settings live in the model, and a mismatch would otherwise train the old model or fail mid-epoch.
-     */
-    private static Classifier resumable(Path last, ModelInfo want) {
-        Classifier model = Classifier.load(last);
-        ModelInfo have = model.info();
-        List<String> diffs = new ArrayList<>();
-        differ(diffs, "arch", have.arch(), want.arch());
-        differ(diffs, "imgsz", have.imgsz(), want.imgsz());
-        differ(diffs, "channels", have.channels(), want.channels());
-        differ(diffs, "classes", have.classNames(), want.classNames());
-        differ(diffs, "data_fingerprint", fingerprintOf(have), fingerprintOf(want));
-        if (!diffs.isEmpty()) {
-            model.close();
-            throw new LumenException(last.resolve(Classifier.MODEL_JSON), "cannot resume: the run was started with other"
-                    + " settings (" + String.join(", ", diffs) + "); resume with the same options and data or start a new run");
-        }
-        return model;
-    }
+            @Override
+            public List<String> columns(Classifier model) {
+                return COLUMNS;
+            }
 
-    private static void differ(List<String> diffs, String name, Object was, Object now) {
-        if (!java.util.Objects.equals(was, now)) {
-            diffs.add(name + " was " + was + ", now " + now);
-        }
-    }
-
-    private static String fingerprintOf(ModelInfo info) {
-        return info.provenance() == null ? null : info.provenance().path("data_fingerprint").asText(null);
+            @Override
+            public TrainingTask task(Classifier model, TrainingHook hook) {
+                return new Trainer(config, progress).task(model, train,
+                        m -> row(Evaluation.of(m, val, config.batch())), hook);
+            }
+        };
+        return new TrainingRun(run, config).withProgress(progress).withHook(hook)
+                .train(spec, prov, data, prov.path("data_fingerprint").asText(), resume);
     }
 
     /** The training-curve plot in the run folder, redrawn after every epoch. */
-    public static final String CURVES = "results.png";
+    public static final String CURVES = TrainingRun.CURVES;
 
     /** The validation metrics logged each epoch, and monitored: loss and the macro metrics. */
     public static final List<String> VALIDATION_METRICS = List.of("loss", "accuracy", "precision_macro",
@@ -206,7 +189,7 @@ public final class ClassifierTraining {
         long need = FolderImages.bytesNeeded(folder, imgsz, channels);
         if (need > IMAGE_BUDGET_BYTES) {
             throw new LumenException(folder.folder(), String.format(java.util.Locale.ROOT,
-                    "%d images at %dx%d need %.1f GiB in memory, above the %d GiB budget; lower --imgsz",
+                    "%d images at %dx%d need %.1f GiB in memory, above the %d GiB budget; lower the input size (imgsz)",
                     folder.samples().size(), imgsz, imgsz, need / (double) (1L << 30), IMAGE_BUDGET_BYTES >> 30));
         }
         progress.message("preparing " + folder.samples().size() + " images from " + folder.folder());
@@ -222,8 +205,12 @@ public final class ClassifierTraining {
         }
     }
 
-    private static String fingerprint(ImageFolder train, ImageFolder val) throws IOException {
-        return train.fingerprint().substring(0, 16) + "-" + val.fingerprint().substring(0, 16);
+    /** The front end's provenance (completed if it gave none) with the data's fingerprint. */
+    private ObjectNode provenance(ImageFolder train, ImageFolder val) throws IOException {
+        data = train.folder().toAbsolutePath().getParent();
+        ObjectNode prov = Provenance.complete(provenance, data, config);
+        prov.put("data_fingerprint", DataFingerprint.pair(train.fingerprint(), val.fingerprint()));
+        return prov;
     }
 
     private static int[] ints(List<Integer> l) {

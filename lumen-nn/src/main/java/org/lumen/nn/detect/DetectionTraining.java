@@ -10,20 +10,24 @@ import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.DetectionData;
 import org.lumen.core.data.InstanceData;
-import org.lumen.core.report.Plots;
-import org.lumen.core.report.ResultsCsv;
 import org.lumen.nn.classify.ModelInfo;
-import org.lumen.nn.train.Checkpoints;
+import org.lumen.nn.train.DataFingerprint;
 import org.lumen.nn.train.DetectionAugment;
 import org.lumen.nn.train.DetectionTrainer;
 import org.lumen.nn.train.Progress;
 import org.lumen.nn.train.TrainConfig;
 import org.lumen.nn.train.TrainState;
+import org.lumen.nn.train.TrainingHook;
+import org.lumen.nn.train.TrainingRun;
+import org.lumen.nn.train.TrainingSpec;
+import org.lumen.nn.train.TrainingTask;
 
 /**
- * {@code lumen train --task detect}: a detector trained on a detection dataset's train split and validated on
- * its val split every epoch, into a run folder laid out as for classification ({@code best/}, {@code last/},
- * {@code results.csv}, {@code results.png}).
+ * Detection training (the command line's {@code train} for detection): a detector trained on a detection dataset's
+ * train split and validated on its val split every epoch, into a run folder laid out as for classification
+ * ({@link TrainingRun}: {@code best/}, {@code last/}, {@code results.csv}, {@code results.png}). Its models record the data's fingerprint
+ * ({@link DataFingerprint#of(DetectionData)}: images, labels and boxes; masks too for instance data), so resuming
+ * refuses data that changed.
  */
 public final class DetectionTraining {
     /** The validation metrics logged each epoch; any can be monitored. */
@@ -41,6 +45,7 @@ public final class DetectionTraining {
     private final double conf;
     private final ObjectNode provenance;
     private Progress progress = Progress.console();
+    private TrainingHook hook = TrainingHook.NONE;
 
     public DetectionTraining(String arch, int imgsz, Path weights, TrainConfig config, DetectionAugment augment,
             double iou, double conf, ObjectNode provenance) {
@@ -59,9 +64,17 @@ public final class DetectionTraining {
         return this;
     }
 
+    /** Trains through {@code h}, a change to every batch and loss (default {@link TrainingHook#NONE}). */
+    public DetectionTraining withHook(TrainingHook h) {
+        this.hook = h;
+        return this;
+    }
+
     public TrainState run(DetectionData train, DetectionData val, Path run, boolean resume) throws IOException {
         check(train, val, false, resume);
-        return fit(PreparedDetections.load(train, imgsz), PreparedDetections.load(val, imgsz), run, resume);
+        String fingerprint = DataFingerprint.pair(DataFingerprint.of(train), DataFingerprint.of(val));
+        return fit(PreparedDetections.load(train, imgsz), PreparedDetections.load(val, imgsz), fingerprint, run,
+                resume);
     }
 
     /**
@@ -70,7 +83,9 @@ public final class DetectionTraining {
      */
     public TrainState run(InstanceData train, InstanceData val, Path run, boolean resume) throws IOException {
         check(train.detection(), val.detection(), true, resume);
-        return fit(PreparedDetections.load(train, imgsz), PreparedDetections.load(val, imgsz), run, resume);
+        String fingerprint = DataFingerprint.pair(DataFingerprint.of(train), DataFingerprint.of(val));
+        return fit(PreparedDetections.load(train, imgsz), PreparedDetections.load(val, imgsz), fingerprint, run,
+                resume);
     }
 
     /** Whether {@code arch} gives masks and so trains on them. */
@@ -92,60 +107,62 @@ public final class DetectionTraining {
         if (!resume && weights == null && (arch.startsWith("fasterrcnn") || arch.startsWith("maskrcnn"))) {
             // torchvision trains a detector from scratch with trainable batch norms; ours are frozen (the layout of
             // the published weights), which cannot normalise an untrained backbone: the loss diverges
-            throw new LumenException("--weights", arch + " trains from a pretrained backbone: give a classification"
+            throw LumenException.setting("weights", arch + " trains from a pretrained backbone: give a classification"
                     + " ResNet's or MobileNetV2's weights (trained by lumen train, or torchvision's) or a detector's"
                     + " state dict");
         }
         if (!train.classNames().equals(val.classNames())) {
-            throw new LumenException("--data", "val classes " + val.classNames() + " differ from train's "
+            throw LumenException.setting("data", "val classes " + val.classNames() + " differ from train's "
                     + train.classNames());
         }
         if (segments(arch) && !masks) {
-            throw new LumenException("--data", arch + " trains on each object's mask: give an instance dataset"
+            throw LumenException.setting("data", arch + " trains on each object's mask: give an instance dataset"
                     + " (YOLO segmentation labels, COCO with segmentations, or a class-mask folder)");
         }
         if (!metrics(arch).contains(config.monitor())) {
-            throw new LumenException("--monitor", "unknown detection metric '" + config.monitor() + "' for " + arch
+            throw LumenException.setting("monitor", "unknown detection metric '" + config.monitor() + "' for " + arch
                     + "; one of " + String.join(", ", metrics(arch)));
         }
         progress.message("preparing " + train.items().size() + " training and " + val.items().size()
                 + " validation images");
     }
 
-    private TrainState fit(PreparedDetections trainImages, PreparedDetections valImages, Path run, boolean resume)
-            throws IOException {
+    private TrainState fit(PreparedDetections trainImages, PreparedDetections valImages, String fingerprint, Path run,
+            boolean resume) throws IOException {
         DetectionData train = trainImages.data();
         float[][] norm = ModelInfo.defaultNormalisation(3);
-        ModelInfo info = new ModelInfo("detect", arch, train.classNames(), imgsz, 3, norm[0], norm[1],
-                provenance.deepCopy());
-        Checkpoints checkpoints = new Checkpoints(run, config);
-        TrainState state = resume ? checkpoints.resume() : TrainState.start();
-        List<String> transferred = new ArrayList<>();
-        Detector model = resume ? resumable(checkpoints.last(), info)
-                : weights != null ? Detector.transfer(info, weights, config.seed(), transferred)
-                : Detector.create(info, config.seed());
-        transferred.forEach(progress::message);
-        try (model) {
-            List<String> columns = new ArrayList<>(List.of("train_loss"));
-            model.net().lossParts().forEach(p -> columns.add("train_" + p));
-            columns.add("lr");
-            metrics(arch).forEach(m -> columns.add("val_" + m));
-            ResultsCsv results = ResultsCsv.open(run.resolve("results.csv"), columns);
-            if (results.lastEpoch() == state.epoch() - 1 && !state.row().isEmpty()) {
-                results.append(state.epoch(), state.row());
+        TrainingSpec<Detector> spec = new TrainingSpec.Of<>(Detector::load, Detector::info) {
+            @Override
+            public ModelInfo info(ObjectNode p) {
+                return new ModelInfo("detect", arch, train.classNames(), imgsz, 3, norm[0], norm[1], p);
             }
-            if (results.lastEpoch() != state.epoch()) {
-                throw new LumenException(run.resolve("results.csv"), "ends at epoch " + results.lastEpoch()
-                        + " but the checkpoint in last/ is at epoch " + state.epoch() + "; the run folder was edited");
+
+            @Override
+            public Detector create(ModelInfo info) {
+                List<String> transferred = new ArrayList<>();
+                Detector model = weights != null ? Detector.transfer(info, weights, config.seed(), transferred)
+                        : Detector.create(info, config.seed());
+                transferred.forEach(progress::message);
+                return model;
             }
-            Path curves = run.resolve("results.png");
-            DetectionTrainer trainer = new DetectionTrainer(config, augment, progress);
-            return trainer.fit(model, trainImages, m -> row(DetectionEvaluation.of(m, valImages, config.batch(), iou,
-                    conf, false, 0)), (epoch, row) -> {
-                        results.append(epoch, row);
-                        Plots.trainingCurves(curves, results);
-                    }, checkpoints, state);
-        }
+
+            @Override
+            public List<String> columns(Detector model) {
+                List<String> columns = new ArrayList<>(List.of("train_loss"));
+                model.net().lossParts().forEach(p -> columns.add("train_" + p));
+                columns.add("lr");
+                metrics(arch).forEach(m -> columns.add("val_" + m));
+                return columns;
+            }
+
+            @Override
+            public TrainingTask task(Detector model, TrainingHook hook) {
+                return new DetectionTrainer(config, augment, progress).task(model, trainImages,
+                        m -> row(DetectionEvaluation.of(m, valImages, config.batch(), iou, conf, false, 0)), hook);
+            }
+        };
+        return new TrainingRun(run, config).withProgress(progress).withHook(hook)
+                .train(spec, provenance, null, fingerprint, resume);
     }
 
     /** The logged validation metrics of an evaluation. */
@@ -167,24 +184,4 @@ public final class DetectionTraining {
         return Double.isNaN(v) ? 0 : v;
     }
 
-    private static Detector resumable(Path last, ModelInfo want) {
-        Detector model = Detector.load(last);
-        ModelInfo have = model.info();
-        List<String> diffs = new ArrayList<>();
-        if (!have.arch().equals(want.arch())) {
-            diffs.add("arch was " + have.arch() + ", now " + want.arch());
-        }
-        if (have.imgsz() != want.imgsz()) {
-            diffs.add("imgsz was " + have.imgsz() + ", now " + want.imgsz());
-        }
-        if (!have.classNames().equals(want.classNames())) {
-            diffs.add("classes were " + have.classNames() + ", now " + want.classNames());
-        }
-        if (!diffs.isEmpty()) {
-            model.close();
-            throw new LumenException(last.resolve(Detector.MODEL_JSON), "cannot resume: the run was started with"
-                    + " other settings (" + String.join(", ", diffs) + "); resume with the same options or start a new run");
-        }
-        return model;
-    }
 }

@@ -25,7 +25,7 @@ public record Augment(double flip, boolean rotate90, double shiftFraction, doubl
     public Augment {
         if (flip < 0 || flip > 1 || shiftFraction < 0 || shiftFraction >= 0.5 || brightness < 0 || contrast < 0
                 || contrast >= 1 || noise < 0) {
-            throw new LumenException("--augment", "values out of range: flip in [0,1], shift in [0,0.5), contrast in [0,1), others >= 0");
+            throw LumenException.setting("augment", "values out of range: flip in [0,1], shift in [0,0.5), contrast in [0,1), others >= 0");
         }
     }
 

@@ -11,16 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.detect.Detector;
 import org.lumen.nn.models.InstanceSegmentationNet;
 import org.lumen.nn.detect.PreparedDetections;
-import org.lumen.nn.module.Module;
 
 /**
- * The training loop for detectors: {@link EpochLoop} (shuffling, schedule, validation, checkpoints, early
- * stopping and resume, shared with classification and segmentation) with box-aware augmentation (YOLO's mosaic
+ * The detection task ({@link #task}, for a {@link TrainingRun}; {@link #fit} runs it alone in the loop every task
+ * shares: shuffling, schedule, validation, checkpoints, early stopping and resume) with box-aware augmentation (YOLO's mosaic
  * where asked), the detector's own losses, and their parts logged per epoch.
  */
 public final class DetectionTrainer {
@@ -42,37 +42,27 @@ public final class DetectionTrainer {
 
     public TrainState fit(Detector model, PreparedDetections train, Validator validator, Trainer.EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
+        return EpochLoop.run(task(model, train, validator, TrainingHook.NONE), config, progress, log, checkpoints,
+                state);
+    }
+
+    /**
+     * The detection task of a {@link TrainingRun}: box-aware augmentation of {@code train} (and its masks for a
+     * model that segments), the detector's own losses, {@code hook} applied to each batch and loss (with no output:
+     * the detector computes its losses itself), their parts logged per epoch, {@code validator} after each epoch.
+     */
+    public TrainingTask task(Detector model, PreparedDetections train, Validator validator, TrainingHook hook) {
         DetectionNet net = model.net();
         int s = train.imgsz();
         // masks go through augmentation and into the loss only for a model that segments
         boolean withMasks = train.hasMasks() && net instanceof InstanceSegmentationNet;
         Map<String, Double> sums = new LinkedHashMap<>();
         int[] seen = new int[1];
-        return EpochLoop.run(new EpochLoop.Task() {
-            @Override
-            public Module net() {
-                return net.module();
-            }
-
-            @Override
-            public SavedModel model() {
-                return model;
-            }
-
-            @Override
-            public NDManager manager() {
-                return model.manager();
-            }
-
-            @Override
-            public int size() {
-                return train.size();
-            }
-
+        return new BaseTask(net.module(), model, model.manager(), train.size()) {
             @Override
             public void freeze(int n) {
                 if (n != 0) {
-                    throw new org.lumen.core.LumenException("--freeze", "not available for detectors yet");
+                    throw LumenException.setting("freeze", "not available for detectors yet");
                 }
             }
 
@@ -100,7 +90,7 @@ public final class DetectionTrainer {
                     }
                 }
                 Map<String, Double> losses = DetectionTrainer.step(model.manager(), net, opt, x, count, s, targets,
-                        masks, lr);
+                        masks, lr, hook);
                 losses.forEach((k, v) -> sums.merge(k, v * count, Double::sum));
                 seen[0] += count;
                 return losses.get("loss");
@@ -110,7 +100,7 @@ public final class DetectionTrainer {
             public Map<String, Double> validate() {
                 Map<String, Double> val = validator.validate(model);
                 if (!val.containsKey(config.monitor())) {
-                    throw new org.lumen.core.LumenException("--monitor", "detection validation reports "
+                    throw LumenException.setting("monitor", "detection validation reports "
                             + String.join(", ", val.keySet()) + ", not '" + config.monitor() + "'");
                 }
                 return val;
@@ -124,7 +114,7 @@ public final class DetectionTrainer {
                 }
                 return parts;
             }
-        }, config, progress, log, checkpoints, state);
+        };
     }
 
     private DetectionAugment.Sample sample(PreparedDetections data, int index, SplittableRandom rnd, boolean masks) {
@@ -165,15 +155,24 @@ public final class DetectionTrainer {
      */
     static Map<String, Double> step(NDManager parent, DetectionNet net, Optimizer opt, float[] x, int count, int s,
             List<Boxes> targets, List<float[][]> masks, double lr) {
+        return step(parent, net, opt, x, count, s, targets, masks, lr, TrainingHook.NONE);
+    }
+
+    /** {@link #step(NDManager, DetectionNet, Optimizer, float[], int, int, List, List, double)} through {@code hook}. */
+    static Map<String, Double> step(NDManager parent, DetectionNet net, Optimizer opt, float[] x, int count, int s,
+            List<Boxes> targets, List<float[][]> masks, double lr, TrainingHook hook) {
         try (NDManager scope = parent.newSubManager()) {
-            NDArray input = scope.create(x, new Shape(count, 3, s, s));
+            NDArray input = hook.batch(net.module(), scope.create(x, new Shape(count, 3, s, s)));
             opt.zeroGrad();
             Map<String, Double> values = new LinkedHashMap<>();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 Map<String, NDArray> losses = masks == null ? net.losses(input, targets)
                         : ((InstanceSegmentationNet) net).losses(input, targets, masks);
-                NDArray loss = losses.get("loss");
+                NDArray loss = hook.loss(input, null, losses.get("loss"));
                 losses.forEach((k, v) -> values.put(k, (double) v.getFloat()));
+                if (loss != losses.get("loss")) {
+                    values.put("loss", (double) loss.getFloat()); // the hook's loss is the one stepped
+                }
                 if (!Double.isFinite(values.get("loss"))) {
                     return values;
                 }

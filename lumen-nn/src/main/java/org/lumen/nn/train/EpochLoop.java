@@ -9,57 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lumen.core.data.Splits;
-import org.lumen.nn.module.Module;
 import org.lumen.nn.module.Parameter;
 
 /**
- * The epoch loop every task trains with ({@link Trainer} for classifiers, {@link SegmentationTrainer} for
- * segmentation): shuffled mini-batches, the optimiser and learning-rate schedule stepped every iteration,
- * validation after every epoch, {@code RUN/last} after every epoch with the state to resume, {@code RUN/best}
+ * The epoch loop of every {@link TrainingRun} (its {@link TrainingTask} made by {@link Trainer},
+ * {@link SegmentationTrainer} or {@link DetectionTrainer}): shuffled mini-batches, the optimiser and learning-rate
+ * schedule stepped every iteration, validation after every epoch, {@code RUN/last} after every epoch with the state to resume, {@code RUN/best}
  * when the monitored metric improves, early stopping. Each epoch draws from a generator seeded by
- * (seed, epoch) and seeds libtorch's generator the same way, so an epoch run after {@code --resume} is the
+ * (seed, epoch) and seeds libtorch's generator the same way, so an epoch run after a resume is the
  * epoch the uninterrupted run would have run. What a batch is, and its loss, is the task's.
  */
 final class EpochLoop {
-    /** What differs between tasks. */
-    interface Task {
-        /** The network; its trainable parameters are what the optimiser updates (after {@link #freeze}). */
-        Module net();
-
-        SavedModel model();
-
-        NDManager manager();
-
-        int size();
-
-        /** Freezes the first {@code n} stages, or refuses {@code n} naming {@code --freeze}. */
-        void freeze(int n);
-
-        /** The class weights of {@code --class-weights} (allocated in {@code constants}), or null. */
-        NDArray classWeights(NDManager constants);
-
-        /**
-         * Builds the batch of samples {@code order[from .. from + count)} (augmented with {@code rnd}), and takes
-         * one optimiser step at {@code lr}; returns the batch's loss before the step.
-         */
-        double step(NDManager constants, Optimizer opt, int[] order, int from, int count, SplittableRandom rnd,
-                NDArray classWeights, double lr);
-
-        /** Validation metrics by name, the monitored one among them. */
-        Map<String, Double> validate();
-
-        /**
-         * Further training columns for the epoch just finished, logged after {@code train_loss} (a detector's
-         * loss parts); read once per epoch, after the last step. None by default.
-         */
-        default Map<String, Double> epochColumns() {
-            return Map.of();
-        }
-    }
-
     private EpochLoop() {}
 
-    static TrainState run(Task task, TrainConfig config, Progress progress, Trainer.EpochLog log,
+    static TrainState run(TrainingTask task, TrainConfig config, Progress progress, Trainer.EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
         TrainingStop.enter();
         try {
@@ -73,7 +36,7 @@ final class EpochLoop {
      * The loop; stops with {@link TrainingStop.Stopped} at a safe point (after a batch, or after an epoch's
      * checkpoints and log row) once a stop is requested.
      */
-    private static TrainState loop(Task task, TrainConfig config, Progress progress, Trainer.EpochLog log,
+    private static TrainState loop(TrainingTask task, TrainConfig config, Progress progress, Trainer.EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
         task.freeze(config.freeze());
         List<Map.Entry<String, Parameter>> params = task.net().trainableParameters();

@@ -14,13 +14,13 @@ public record LrSchedule(Kind kind, double base, double warmupEpochs, double min
 
     public LrSchedule {
         if (!(base > 0) || Double.isInfinite(base)) {
-            throw new LumenException("--lr", "must be a positive number, got " + base);
+            throw LumenException.setting("lr", "must be a positive number, got " + base);
         }
         if (warmupEpochs < 0) {
-            throw new LumenException("--warmup", "must be >= 0, got " + warmupEpochs);
+            throw LumenException.setting("warmup", "must be >= 0, got " + warmupEpochs);
         }
         if (kind == Kind.STEP && stepEpochs < 1) {
-            throw new LumenException("--lr-step", "must be >= 1, got " + stepEpochs);
+            throw LumenException.setting("lrStep", "must be >= 1, got " + stepEpochs);
         }
     }
 

@@ -33,13 +33,13 @@ public final class SegmentationLoss {
         this.terms = List.copyOf(terms);
     }
 
-    /** Parses {@code ce}, {@code dice+ce}, ...; a fault is a {@link LumenException} on {@code --loss}. */
+    /** Parses {@code ce}, {@code dice+ce}, ...; a fault is a {@link LumenException} on {@code loss}. */
     public static SegmentationLoss parse(String spec) {
         List<String> terms = new ArrayList<>();
         for (String t : spec.split("\\+", -1)) {
             String term = t.trim();
             if (!TERMS.contains(term) || terms.contains(term)) {
-                throw new LumenException("--loss", "'" + spec + "': terms must be distinct, from " + String.join(", ", TERMS)
+                throw LumenException.setting("loss", "'" + spec + "': terms must be distinct, from " + String.join(", ", TERMS)
                         + ", joined by + (e.g. ce+dice)");
             }
             terms.add(term);

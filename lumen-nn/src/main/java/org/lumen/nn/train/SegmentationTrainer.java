@@ -17,8 +17,8 @@ import org.lumen.nn.segment.MaskImages;
 import org.lumen.nn.segment.Segmenter;
 
 /**
- * The training loop for segmentation: {@link EpochLoop} (the classifiers' loop: schedule, validation,
- * checkpoints, resume, early stopping) with batches whose geometric augmentation moves image and mask together
+ * The segmentation task ({@link #task}, for a {@link TrainingRun}; {@link #fit} runs it alone in the loop every
+ * task shares: schedule, validation, checkpoints, resume, early stopping): batches whose geometric augmentation moves image and mask together
  * and a {@link SegmentationLoss}.
  */
 public final class SegmentationTrainer {
@@ -40,30 +40,20 @@ public final class SegmentationTrainer {
 
     public TrainState fit(Segmenter model, MaskImages train, Validator validator, Trainer.EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
+        return EpochLoop.run(task(model, train, validator, TrainingHook.NONE), config, progress, log, checkpoints,
+                state);
+    }
+
+    /**
+     * The segmentation task of a {@link TrainingRun}: batches of {@code train} whose geometric augmentation moves
+     * image and mask together, the configured {@link SegmentationLoss}, {@code hook} applied to each batch and loss,
+     * {@code validator} after each epoch.
+     */
+    public TrainingTask task(Segmenter model, MaskImages train, Validator validator, TrainingHook hook) {
         SegmentationModel net = model.net();
         int c = model.info().channels();
         int s = model.info().imgsz();
-        return EpochLoop.run(new EpochLoop.Task() {
-            @Override
-            public Module net() {
-                return net;
-            }
-
-            @Override
-            public SavedModel model() {
-                return model;
-            }
-
-            @Override
-            public NDManager manager() {
-                return model.manager();
-            }
-
-            @Override
-            public int size() {
-                return train.size();
-            }
-
+        return new BaseTask(net, model, model.manager(), train.size()) {
             @Override
             public void freeze(int n) {
                 SegmentationTrainer.freeze(net, n);
@@ -95,25 +85,26 @@ public final class SegmentationTrainer {
                         y[i * s * s + p] = (long) mask[p];
                     }
                 }
-                return SegmentationTrainer.this.step(constants, net, opt, x, y, count, c, s, weights, lr);
+                return SegmentationTrainer.this.step(constants, net, opt, x, y, count, c, s, weights, lr, hook);
             }
 
             @Override
             public Map<String, Double> validate() {
                 return validator.validate(model);
             }
-        }, config, progress, log, checkpoints, state);
+        };
     }
 
     private double step(NDManager parent, Module net, Optimizer opt, float[] x, long[] y, int count, int c, int s,
-            NDArray classWeights, double lr) {
+            NDArray classWeights, double lr, TrainingHook hook) {
         try (NDManager scope = parent.newSubManager()) {
-            NDArray input = scope.create(x, new Shape(count, c, s, s));
+            NDArray input = hook.batch(net, scope.create(x, new Shape(count, c, s, s)));
             NDArray target = scope.create(y, new Shape(count, s, s));
             opt.zeroGrad();
             double value;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray l = loss.apply(net.apply(input), target, classWeights);
+                NDArray output = net.apply(input);
+                NDArray l = hook.loss(input, output, loss.apply(output, target, classWeights));
                 gc.backward(l);
                 value = l.getFloat();
             }
@@ -126,7 +117,7 @@ public final class SegmentationTrainer {
     public static void freeze(SegmentationModel net, int n) {
         List<String> stages = net.encoderStages();
         if (n > stages.size()) {
-            throw new LumenException("--freeze", "must be at most " + stages.size() + " for " + net.arch()
+            throw LumenException.setting("freeze", "must be at most " + stages.size() + " for " + net.arch()
                     + " (encoder stages: " + String.join(", ", stages) + "; the decoder always trains)");
         }
         net.setFrozen(false);

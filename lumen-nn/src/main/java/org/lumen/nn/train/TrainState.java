@@ -3,7 +3,7 @@ package org.lumen.nn.train;
 import java.util.Map;
 
 /**
- * Where a run stands after a finished epoch: what {@code --resume} needs to continue exactly.
+ * Where a run stands after a finished epoch: what resuming needs to continue exactly.
  *
  * @param epoch the last finished epoch (0 before the first)
  * @param bestMetric the best value of the monitored metric so far

@@ -9,19 +9,20 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.lumen.core.LumenException;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.Preprocess;
 import org.lumen.nn.models.backbone.Backbone;
 import org.lumen.nn.module.Module;
 
 /**
- * The training loop for classifiers: shuffled, augmented mini-batches and cross-entropy, run by
- * {@link EpochLoop} (optimiser and learning-rate schedule stepped every iteration, validation after every epoch,
+ * The classification task: shuffled, augmented mini-batches and cross-entropy ({@link #task}, for a
+ * {@link TrainingRun}); {@link #fit} runs it alone, as {@link EpochLoop} does every task (optimiser and learning-rate schedule stepped every iteration, validation after every epoch,
  * {@code RUN/last} written after every epoch with the state needed to resume, {@code RUN/best} whenever the
  * monitored metric improves, early stopping).
  *
  * <p>Each epoch draws its shuffling and augmentation from a generator seeded by (seed, epoch) and seeds
- * libtorch's generator the same way, so an epoch run after {@code --resume} is the epoch the uninterrupted run
+ * libtorch's generator the same way, so an epoch run after resuming is the epoch the uninterrupted run
  * would have run.
  */
 public final class Trainer {
@@ -52,32 +53,22 @@ public final class Trainer {
      */
     public TrainState fit(Classifier model, LabeledImages train, Validator validator, EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
+        return EpochLoop.run(task(model, train, validator, TrainingHook.NONE), config, progress, log, checkpoints,
+                state);
+    }
+
+    /**
+     * The classification task of a {@link TrainingRun}: batches of {@code train} augmented as configured and
+     * normalised as {@code model} expects, cross-entropy (with the configured class weights), {@code hook}
+     * applied to each batch and loss, {@code validator} after each epoch.
+     */
+    public TrainingTask task(Classifier model, LabeledImages train, Validator validator, TrainingHook hook) {
         Backbone net = model.net();
         int c = model.info().channels();
         int s = model.info().imgsz();
         float[] mean = model.info().mean();
         float[] std = model.info().std();
-        return EpochLoop.run(new EpochLoop.Task() {
-            @Override
-            public Module net() {
-                return net;
-            }
-
-            @Override
-            public SavedModel model() {
-                return model;
-            }
-
-            @Override
-            public NDManager manager() {
-                return model.manager();
-            }
-
-            @Override
-            public int size() {
-                return train.size();
-            }
-
+        return new BaseTask(net, model, model.manager(), train.size()) {
             @Override
             public void freeze(int n) {
                 Trainer.freeze(net, n);
@@ -101,14 +92,14 @@ public final class Trainer {
                     System.arraycopy(img, 0, x, i * c * s * s, img.length);
                     y[i] = train.label(idx);
                 }
-                return Trainer.step(constants, net, opt, x, y, count, c, s, weights, lr);
+                return Trainer.step(constants, net, opt, x, y, count, c, s, weights, lr, hook);
             }
 
             @Override
             public Map<String, Double> validate() {
                 return validator.validate(model);
             }
-        }, config, progress, log, checkpoints, state);
+        };
     }
 
     /**
@@ -132,13 +123,20 @@ public final class Trainer {
      */
     public static double step(NDManager parent, Module net, Optimizer opt, float[] x, long[] y, int count, int c,
             int s, NDArray classWeights, double lr) {
+        return step(parent, net, opt, x, y, count, c, s, classWeights, lr, TrainingHook.NONE);
+    }
+
+    /** {@link #step(NDManager, Module, Optimizer, float[], long[], int, int, int, NDArray, double)} through {@code hook}. */
+    static double step(NDManager parent, Module net, Optimizer opt, float[] x, long[] y, int count, int c, int s,
+            NDArray classWeights, double lr, TrainingHook hook) {
         try (NDManager scope = parent.newSubManager()) {
-            NDArray input = scope.create(x, new Shape(count, c, s, s));
+            NDArray input = hook.batch(net, scope.create(x, new Shape(count, c, s, s)));
             NDArray target = scope.create(y);
             opt.zeroGrad();
             double lossValue;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray loss = Losses.crossEntropy(net.apply(input), target, classWeights, 0);
+                NDArray output = net.apply(input);
+                NDArray loss = hook.loss(input, output, Losses.crossEntropy(output, target, classWeights, 0));
                 gc.backward(loss);
                 lossValue = loss.getFloat();
             }
@@ -151,7 +149,7 @@ public final class Trainer {
     static void freeze(Backbone net, int n) {
         List<String> stages = net.stages();
         if (n > stages.size() - 1) {
-            throw new org.lumen.core.LumenException("--freeze", "must be at most " + (stages.size() - 1) + " for "
+            throw LumenException.setting("freeze", "must be at most " + (stages.size() - 1) + " for "
                     + net.arch() + " (stages: " + String.join(", ", stages) + "; the head always trains)");
         }
         net.setFrozen(false);
