@@ -3,51 +3,46 @@ package org.lumen.nn.classify;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import org.lumen.core.LumenException;
-import org.lumen.core.io.AtomicFiles;
+import org.lumen.core.image.Image;
+import org.lumen.nn.model.Classification;
+import org.lumen.nn.model.LoadedModel;
+import org.lumen.nn.model.ModelDir;
 import org.lumen.nn.models.backbone.Backbone;
 import org.lumen.nn.models.backbone.Backbones;
+import org.lumen.nn.module.Module;
+import org.lumen.nn.ops.InferenceLayout;
 import org.lumen.nn.weights.Weights;
 
 /**
  * An image classifier ready to run or train: a {@link Backbone}, the {@link NDManager} holding its weights,
- * and its {@link ModelInfo}. Closing it frees all native memory it holds.
+ * and its {@link ModelInfo} (task {@code classify}). Closing it frees all native memory it holds.
  *
- * <p>A model directory holds {@code model.json} and {@code weights.safetensors} (torchvision names, float32);
- * {@link #save} replaces a directory atomically, so a crash never leaves a half-written model.
+ * <p>Its model directory is a {@link ModelDir} ({@code model.json} and {@code weights.safetensors}, torchvision
+ * names, float32), replaced atomically by {@link #save}. {@link #run} classifies decoded images of any size:
+ * each is {@link #prepare prepared} ({@link Preprocess#fit} to {@code channels x imgsz x imgsz}, then normalised
+ * with the model's mean and std) and the batch goes through in inference mode.
  */
-public final class Classifier implements AutoCloseable, org.lumen.nn.train.SavedModel {
-    public static final String MODEL_JSON = "model.json";
-    public static final String WEIGHTS = "weights.safetensors";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    private final NDManager manager;
-    private final Backbone net;
-    private final ModelInfo info;
+public final class Classifier extends LoadedModel<Backbone> {
+    public static final String TASK = "classify";
+    public static final String MODEL_JSON = ModelDir.MODEL_JSON;
+    public static final String WEIGHTS = ModelDir.WEIGHTS;
 
     private Classifier(NDManager manager, Backbone net, ModelInfo info) {
-        this.manager = manager;
-        this.net = net;
-        this.info = info;
+        super(manager, net, info);
+    }
+
+    @Override
+    protected Module module() {
+        return net();
     }
 
     /** A new model with freshly initialised weights (seeded). */
     public static Classifier create(ModelInfo info, long seed) {
         Backbone net = Backbones.create(info.arch(), info.numClasses(), info.channels());
-        NDManager manager = NDManager.newBaseManager();
-        try {
-            net.initialize(manager, seed);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
-        return new Classifier(manager, net, info);
+        return initialised(new Classifier(NDManager.newBaseManager(), net, info), seed);
     }
 
     /**
@@ -55,47 +50,59 @@ public final class Classifier implements AutoCloseable, org.lumen.nn.train.Saved
      * count starts fresh, a first convolution of another channel count is adapted; everything else must fit.
      */
     public static Classifier transfer(ModelInfo info, Path weights, long seed) {
-        Classifier c = create(info, seed);
-        try {
-            Weights.transfer(c.net, weights, c.manager);
-            return c;
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        return guarded(create(info, seed), c -> Weights.transfer(c.net(), weights, c.manager()));
     }
 
-    /** A model built from weights alone ({@code --arch A --weights W --classes K}); the weights must fit exactly. */
+    /** A model built from weights alone ({@code arch}, weights, class count); the weights must fit exactly. */
     public static Classifier fromWeights(ModelInfo info, Path weights) {
-        Classifier c = create(info, 0);
-        try {
-            Weights.load(c.net, weights, c.manager);
-            return c;
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        return withWeights(create(info, 0), weights);
     }
 
     /** Loads a model directory written by {@link #save}. */
     public static Classifier load(Path dir) {
-        ModelInfo info = ModelInfo.read(dir);
-        if (!info.task().equals("classify")) {
-            throw new LumenException(dir.resolve(MODEL_JSON), "task is '" + info.task() + "', not a classification model");
-        }
-        return fromWeights(info, dir.resolve(WEIGHTS));
+        return load(ModelDir.open(dir));
     }
 
-    /** Writes {@code dir} (model.json + weights.safetensors, plus whatever {@code extra} adds) atomically. */
+    /** Loads an opened model directory (at its info's size, perhaps {@link ModelDir#withImgsz changed}). */
+    public static Classifier load(ModelDir dir) {
+        dir.expect(TASK, "a classification model");
+        return fromWeights(dir.info(), dir.weights());
+    }
+
+    /** One decoded image as this model takes it: normalised float32 CHW {@code [channels, imgsz, imgsz]}. */
+    public float[] prepare(Image image) {
+        ModelInfo info = info();
+        float[] x = Preprocess.fit(image, info.imgsz(), info.channels()).data().clone();
+        Preprocess.normalise(x, info.channels(), info.imgsz(), info.mean(), info.std());
+        return x;
+    }
+
+    /** Classifications of decoded images of any size, in one batch. */
     @Override
-    public void save(Path dir, AtomicFiles.FolderWriter extra) throws IOException {
-        AtomicFiles.writeFolder(dir, tmp -> {
-            Files.writeString(tmp.resolve(MODEL_JSON), JSON.writeValueAsString(info.toJson()) + "\n");
-            Weights.save(net, tmp.resolve(WEIGHTS), java.util.Map.of("format", "pt", "arch", info.arch()));
-            if (extra != null) {
-                extra.write(tmp);
-            }
-        });
+    public List<Classification> run(List<Image> images) {
+        List<float[]> prepared = new ArrayList<>();
+        for (Image im : images) {
+            prepared.add(prepare(im));
+        }
+        return classify(prepared);
+    }
+
+    /** Classifications of {@link #prepare prepared} images, in one batch. */
+    public List<Classification> classify(List<float[]> prepared) {
+        int n = prepared.size();
+        if (n == 0) {
+            return List.of();
+        }
+        int per = prepared.get(0).length;
+        float[] x = new float[n * per];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(prepared.get(i), 0, x, i * per, per);
+        }
+        List<Classification> out = new ArrayList<>();
+        for (float[] l : logits(x, n)) {
+            out.add(new Classification(l, Classification.softmax(l)));
+        }
+        return out;
     }
 
     /**
@@ -105,12 +112,13 @@ public final class Classifier implements AutoCloseable, org.lumen.nn.train.Saved
      * @return {@code [n][numClasses]}
      */
     public float[][] logits(float[] batch, int n) {
-        net.train(false);
+        net().train(false);
+        ModelInfo info = info();
         int s = info.imgsz();
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = manager().newSubManager()) {
             NDArray x = scope.create(batch, new Shape(n, info.channels(), s, s));
             // channels-last where verified: libtorch's oneDNN convolutions skip two layout reorders each
-            float[] flat = net.apply(org.lumen.nn.ops.InferenceLayout.of(x)).toFloatArray();
+            float[] flat = net().apply(InferenceLayout.of(x)).toFloatArray();
             int k = info.numClasses();
             float[][] out = new float[n][k];
             for (int i = 0; i < n; i++) {
@@ -124,42 +132,12 @@ public final class Classifier implements AutoCloseable, org.lumen.nn.train.Saved
     public static float[][] softmax(float[][] logits) {
         float[][] p = new float[logits.length][];
         for (int i = 0; i < logits.length; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : logits[i]) {
-                max = Math.max(max, v);
-            }
-            double sum = 0;
-            double[] e = new double[logits[i].length];
-            for (int j = 0; j < e.length; j++) {
-                e[j] = Math.exp(logits[i][j] - max);
-                sum += e[j];
-            }
-            p[i] = new float[e.length];
-            for (int j = 0; j < e.length; j++) {
-                p[i][j] = (float) (e[j] / sum);
-            }
+            p[i] = Classification.softmax(logits[i]);
         }
         return p;
     }
 
-    public Backbone net() {
-        return net;
-    }
-
-    public NDManager manager() {
-        return manager;
-    }
-
-    public ModelInfo info() {
-        return info;
-    }
-
     public List<String> classNames() {
-        return info.classNames();
-    }
-
-    @Override
-    public void close() {
-        manager.close();
+        return info().classNames();
     }
 }

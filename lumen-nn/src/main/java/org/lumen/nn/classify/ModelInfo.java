@@ -22,6 +22,27 @@ public record ModelInfo(String task, String arch, List<String> classNames, int i
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The input sizes Lumen accepts, in pixels ({@link #checkImgsz}). */
+    public static final int MIN_IMGSZ = 16;
+    public static final int MAX_IMGSZ = 4096;
+
+    /**
+     * {@code s} if it lies in {@code [MIN_IMGSZ, MAX_IMGSZ]}: the one rule for an input size, wherever it is set.
+     *
+     * @throws LumenException the setting {@code imgsz}: {@code must be between 16 and 4096, got s}
+     */
+    public static int checkImgsz(int s) {
+        if (s < MIN_IMGSZ || s > MAX_IMGSZ) {
+            throw LumenException.setting("imgsz", "must be between " + MIN_IMGSZ + " and " + MAX_IMGSZ + ", got " + s);
+        }
+        return s;
+    }
+
+    /** This model run at input size {@code s} (checked by {@link #checkImgsz}); everything else kept. */
+    public ModelInfo withImgsz(int s) {
+        return new ModelInfo(task, arch, classNames, checkImgsz(s), channels, mean, std, provenance);
+    }
+
     public int numClasses() {
         return classNames.size();
     }
@@ -69,7 +90,6 @@ public record ModelInfo(String task, String arch, List<String> classNames, int i
         return o;
     }
 
-    /** Parses a model.json, naming the file and the field at fault. */
     /**
      * Reads a model directory's {@code model.json}, whatever the task.
      *
@@ -89,6 +109,7 @@ public record ModelInfo(String task, String arch, List<String> classNames, int i
         return fromJson(json, node);
     }
 
+    /** Parses a model.json, naming the file and the field at fault. */
     public static ModelInfo fromJson(Path file, JsonNode o) {
         String task = text(file, o, "task");
         String arch = text(file, o, "arch");

@@ -3,92 +3,71 @@ package org.lumen.nn.detect;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.core.image.Image;
-import org.lumen.core.io.AtomicFiles;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.Detections;
+import org.lumen.nn.model.LoadedModel;
+import org.lumen.nn.model.ModelDir;
 import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.models.InstanceSegmentationNet;
 import org.lumen.nn.models.MaskDetections;
+import org.lumen.nn.module.Module;
 import org.lumen.nn.weights.Weights;
 
 /**
  * An object detector ready to run or train: a {@link DetectionNet}, the {@link NDManager} holding its weights
- * and its {@link ModelInfo} (task {@code detect}). Model directories are the classifier's: {@code model.json}
- * and {@code weights.safetensors}, replaced atomically.
+ * and its {@link ModelInfo} (task {@code detect}). Its model directory is a {@link ModelDir}, as a classifier's.
  *
  * <p>Images are prepared as for classification ({@link Preprocess}: stretch of physical values, channels,
- * resize to {@code imgsz x imgsz}); a detector that {@link DetectionNet#keepsAspect resizes images itself}
- * (R-CNN) gets each at its own size instead, as torchvision's do. Boxes come back in the pixels of the original
- * image.
+ * resize to {@code imgsz x imgsz}, but not normalised: detection networks normalise inside); a detector that
+ * {@link DetectionNet#keepsAspect resizes images itself} (R-CNN) gets each at its own size instead, as
+ * torchvision's do. Boxes (and an instance model's masks) come back in the pixels of the original image.
  */
-public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedModel {
-    public static final String MODEL_JSON = "model.json";
-    public static final String WEIGHTS = "weights.safetensors";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    private final NDManager manager;
-    private final DetectionNet net;
-    private final ModelInfo info;
+public final class Detector extends LoadedModel<DetectionNet> {
+    public static final String TASK = "detect";
+    public static final String MODEL_JSON = ModelDir.MODEL_JSON;
+    public static final String WEIGHTS = ModelDir.WEIGHTS;
+    /** Detections per image {@link #run} keeps at most (the CLI's {@code --max-det} default). */
+    public static final int DEFAULT_MAX_DET = 300;
 
     private Detector(NDManager manager, DetectionNet net, ModelInfo info) {
-        this.manager = manager;
-        this.net = net;
-        this.info = info;
+        super(manager, net, info);
+    }
+
+    @Override
+    protected Module module() {
+        return net().module();
     }
 
     /** A new detector with freshly initialised weights (seeded). */
     public static Detector create(ModelInfo info, long seed) {
         if (info.channels() != 3) {
-            throw new LumenException("--channels", "detectors take 3 channels, got " + info.channels());
+            throw LumenException.setting("channels", "detectors take 3 channels, got " + info.channels());
         }
         DetectionNet net = DetectionNets.create(info.arch(), info.numClasses(), info.imgsz());
-        NDManager manager = NDManager.newBaseManager();
-        try {
-            net.module().initialize(manager, seed);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
-        return new Detector(manager, net, info);
+        return initialised(new Detector(NDManager.newBaseManager(), net, info), seed);
     }
 
     /** A detector that starts from pretrained weights (see {@link DetectionNet#transfer}). */
     public static Detector transfer(ModelInfo info, Path weights, long seed, List<String> report) {
-        Detector d = create(info, seed);
-        try {
-            String line = d.net.transfer(weights, d.manager);
+        return guarded(create(info, seed), d -> {
+            String line = d.net().transfer(weights, d.manager());
             if (report != null) {
                 report.add(line);
             }
-            return d;
-        } catch (RuntimeException e) {
-            d.close();
-            throw e;
-        }
+        });
     }
 
     /** A detector built from weights alone; they must fit exactly. */
     public static Detector fromWeights(ModelInfo info, Path weights) {
-        Detector d = create(info, 0);
-        try {
-            Weights.load(d.net.module(), weights, d.manager);
-            return d;
-        } catch (RuntimeException e) {
-            d.close();
-            throw e;
-        }
+        return withWeights(create(info, 0), weights);
     }
 
     /** Reads a model directory's {@code model.json} without loading weights. */
@@ -98,23 +77,33 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
 
     /** Loads a model directory written by {@link #save}. */
     public static Detector load(Path dir) {
-        ModelInfo info = info(dir);
-        if (!info.task().equals("detect")) {
-            throw new LumenException(dir.resolve(MODEL_JSON), "task is '" + info.task() + "', not a detector");
-        }
-        return fromWeights(info, dir.resolve(WEIGHTS));
+        return load(ModelDir.open(dir));
     }
 
-    /** Writes {@code dir} atomically: model.json, weights.safetensors and whatever {@code extra} adds. */
+    /** Loads an opened model directory (at its info's size, perhaps {@link ModelDir#withImgsz changed}). */
+    public static Detector load(ModelDir dir) {
+        dir.expect(TASK, "a detector");
+        return fromWeights(dir.info(), dir.weights());
+    }
+
+    /** {@link #run(List, double, int)} at the model's default confidence and {@link #DEFAULT_MAX_DET}. */
     @Override
-    public void save(Path dir, AtomicFiles.FolderWriter extra) throws IOException {
-        AtomicFiles.writeFolder(dir, tmp -> {
-            Files.writeString(tmp.resolve(MODEL_JSON), JSON.writeValueAsString(info.toJson()) + "\n");
-            Weights.save(net.module(), tmp.resolve(WEIGHTS), Map.of("format", "pt", "arch", info.arch()));
-            if (extra != null) {
-                extra.write(tmp);
-            }
-        });
+    public List<Detections> run(List<Image> images) {
+        return run(images, net().defaultConf(), DEFAULT_MAX_DET);
+    }
+
+    /**
+     * Detections of decoded images of any size scoring at least {@code conf}, at most {@code maxDet} per image,
+     * in each image's pixels; with masks for an instance-segmentation model.
+     */
+    public List<Detections> run(List<Image> images, double conf, int maxDet) {
+        List<Detections> out = new ArrayList<>();
+        if (segments()) {
+            detectMasks(images, conf, maxDet).forEach(m -> out.add(Detections.of(m)));
+        } else {
+            detect(images, conf, maxDet).forEach(b -> out.add(Detections.of(b)));
+        }
+        return out;
     }
 
     /**
@@ -122,9 +111,9 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
      * prepared images.
      */
     public List<Boxes> detectPrepared(List<float[]> images, double conf, int maxDet) {
-        net.module().train(false);
-        try (NDManager scope = manager.newSubManager()) {
-            return net.detect(batch(scope, images), conf, maxDet);
+        net().module().train(false);
+        try (NDManager scope = manager().newSubManager()) {
+            return net().detect(batch(scope, images), conf, maxDet);
         }
     }
 
@@ -133,11 +122,11 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
      * and the model segments) each image's mask maps kept until the result is closed, to be pasted at any size.
      */
     public Prepared detectPrepared(List<float[]> images, double conf, int maxDet, boolean withMasks) {
-        if (!withMasks || !(net instanceof InstanceSegmentationNet seg)) {
+        if (!withMasks || !(net() instanceof InstanceSegmentationNet seg)) {
             return new Prepared(detectPrepared(images, conf, maxDet), null, null, null);
         }
-        net.module().train(false);
-        NDManager scope = manager.newSubManager();
+        net().module().train(false);
+        NDManager scope = manager().newSubManager();
         try {
             List<InstanceSegmentationNet.Masked> found = seg.detectMasks(batch(scope, images), conf, maxDet);
             return new Prepared(found.stream().map(InstanceSegmentationNet.Masked::boxes).toList(),
@@ -165,7 +154,7 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
     }
 
     private NDArray batch(NDManager scope, List<float[]> images) {
-        int s = info.imgsz();
+        int s = info().imgsz();
         float[] flat = new float[images.size() * 3 * s * s];
         for (int i = 0; i < images.size(); i++) {
             System.arraycopy(images.get(i), 0, flat, i * 3 * s * s, 3 * s * s);
@@ -175,7 +164,7 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
 
     /** Whether this detector gives a mask per detection (Mask R-CNN). */
     public boolean segments() {
-        return net instanceof InstanceSegmentationNet;
+        return net() instanceof InstanceSegmentationNet;
     }
 
     /**
@@ -184,22 +173,22 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
      * original image).
      */
     public List<MaskDetections> detectMasks(List<Image> images, double conf, int maxDet) {
-        if (!(net instanceof InstanceSegmentationNet seg)) {
-            throw new LumenException("--arch", info.arch() + " gives boxes, not masks");
+        if (!(net() instanceof InstanceSegmentationNet seg)) {
+            throw LumenException.setting("arch", info().arch() + " gives boxes, not masks");
         }
-        net.module().train(false);
+        net().module().train(false);
         List<MaskDetections> out = new ArrayList<>();
         for (Image im : images) {
-            try (NDManager scope = manager.newSubManager()) {
+            try (NDManager scope = manager().newSubManager()) {
                 InstanceSegmentationNet.Masked found;
                 Boxes b;
-                if (net.keepsAspect()) {
+                if (net().keepsAspect()) {
                     found = seg.detectMasks(ownSize(scope, im), conf, maxDet).get(0);
                     b = found.boxes();
                 } else {
-                    found = seg.detectMasks(batch(scope, List.of(Preprocess.fit(im, info.imgsz(), 3).data())),
+                    found = seg.detectMasks(batch(scope, List.of(Preprocess.fit(im, info().imgsz(), 3).data())),
                             conf, maxDet).get(0);
-                    b = scale(found.boxes(), (double) im.width() / info.imgsz(), (double) im.height() / info.imgsz());
+                    b = scale(found.boxes(), (double) im.width() / info().imgsz(), (double) im.height() / info().imgsz());
                 }
                 out.add(new MaskDetections(b, seg.paste(found.probs(), b, im.height(), im.width())));
             }
@@ -215,25 +204,25 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
 
     /** Detections for decoded images of any size, boxes in each image's own pixels. */
     public List<Boxes> detect(List<Image> images, double conf, int maxDet) {
-        if (net.keepsAspect()) {
-            net.module().train(false);
+        if (net().keepsAspect()) {
+            net().module().train(false);
             List<Boxes> out = new ArrayList<>();
             for (Image im : images) {
-                try (NDManager scope = manager.newSubManager()) {
-                    out.add(net.detect(ownSize(scope, im), conf, maxDet).get(0));
+                try (NDManager scope = manager().newSubManager()) {
+                    out.add(net().detect(ownSize(scope, im), conf, maxDet).get(0));
                 }
             }
             return out;
         }
         List<float[]> prepared = new ArrayList<>();
         for (Image im : images) {
-            prepared.add(Preprocess.fit(im, info.imgsz(), 3).data());
+            prepared.add(Preprocess.fit(im, info().imgsz(), 3).data());
         }
         List<Boxes> out = detectPrepared(prepared, conf, maxDet);
         List<Boxes> scaled = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            scaled.add(scale(out.get(i), (double) images.get(i).width() / info.imgsz(),
-                    (double) images.get(i).height() / info.imgsz()));
+            scaled.add(scale(out.get(i), (double) images.get(i).width() / info().imgsz(),
+                    (double) images.get(i).height() / info().imgsz()));
         }
         return scaled;
     }
@@ -248,22 +237,5 @@ public final class Detector implements AutoCloseable, org.lumen.nn.train.SavedMo
             xyxy[4 * i + 3] *= fy;
         }
         return new Boxes(xyxy, b.labels(), b.scores());
-    }
-
-    public DetectionNet net() {
-        return net;
-    }
-
-    public NDManager manager() {
-        return manager;
-    }
-
-    public ModelInfo info() {
-        return info;
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 }

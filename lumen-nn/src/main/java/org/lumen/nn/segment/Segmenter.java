@@ -3,51 +3,49 @@ package org.lumen.nn.segment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.lumen.core.LumenException;
-import org.lumen.core.io.AtomicFiles;
-import org.lumen.nn.classify.Classifier;
+import org.lumen.core.image.Image;
 import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.LoadedModel;
+import org.lumen.nn.model.ModelDir;
+import org.lumen.nn.model.Segmentation;
 import org.lumen.nn.models.segmentation.BackboneUNet;
 import org.lumen.nn.models.segmentation.SegmentationModel;
 import org.lumen.nn.models.segmentation.Segmentations;
-import org.lumen.nn.train.SavedModel;
+import org.lumen.nn.module.Module;
+import org.lumen.nn.ops.Functional;
+import org.lumen.nn.ops.InferenceLayout;
 import org.lumen.nn.weights.Weights;
 
 /**
  * A semantic-segmentation model ready to run or train: a {@link SegmentationModel}, the {@link NDManager}
  * holding its weights, and its {@link ModelInfo} (task {@code segment}; class 0 is the background). Its model
- * directory has the same two files as a classifier's. Closing it frees all native memory it holds.
+ * directory is a {@link ModelDir}, as a classifier's. Closing it frees all native memory it holds.
+ *
+ * <p>{@link #run} segments decoded images of any size: each is {@link #prepare prepared} (as a classifier's,
+ * to {@code channels x imgsz x imgsz}, normalised), the logits are resized bilinearly to the image's own size
+ * and the arg-max taken there.
  */
-public final class Segmenter implements AutoCloseable, SavedModel {
+public final class Segmenter extends LoadedModel<SegmentationModel> {
     public static final String TASK = "segment";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    private final NDManager manager;
-    private final SegmentationModel net;
-    private final ModelInfo info;
 
     private Segmenter(NDManager manager, SegmentationModel net, ModelInfo info) {
-        this.manager = manager;
-        this.net = net;
-        this.info = info;
+        super(manager, net, info);
+    }
+
+    @Override
+    protected Module module() {
+        return net();
     }
 
     /** A new model with freshly initialised weights (seeded). */
     public static Segmenter create(ModelInfo info, long seed) {
         SegmentationModel net = Segmentations.create(info.arch(), info.numClasses(), info.channels());
-        NDManager manager = NDManager.newBaseManager();
-        try {
-            net.initialize(manager, seed);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
-        return new Segmenter(manager, net, info);
+        return initialised(new Segmenter(NDManager.newBaseManager(), net, info), seed);
     }
 
     /**
@@ -56,60 +54,69 @@ public final class Segmenter implements AutoCloseable, SavedModel {
      * {@code unet-<backbone>}; the decoder starts fresh.
      */
     public static Segmenter transfer(ModelInfo info, Path weights, long seed) {
-        Segmenter s = create(info, seed);
-        try {
-            if (!(s.net instanceof BackboneUNet b)) {
-                throw new LumenException("--weights", "pretrained weights go into a backbone encoder; '" + info.arch()
-                        + "' has none (use unet-resnet18 etc.)");
+        return guarded(create(info, seed), s -> {
+            if (!(s.net() instanceof BackboneUNet b)) {
+                throw LumenException.setting("weights", "pretrained weights go into a backbone encoder; '"
+                        + info.arch() + "' has none (use unet-resnet18 etc.)");
             }
-            Weights.transferEncoder(b.encoder(), weights, s.manager);
-            return s;
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
+            Weights.transferEncoder(b.encoder(), weights, s.manager());
+        });
     }
 
     /** A model built from a full state dict; the weights must fit exactly. */
     public static Segmenter fromWeights(ModelInfo info, Path weights) {
-        Segmenter s = create(info, 0);
-        try {
-            Weights.load(s.net, weights, s.manager);
-            return s;
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        return withWeights(create(info, 0), weights);
     }
 
-    /** The task a model directory's model.json declares ({@code classify}, {@code segment}). */
+    /** The task a model directory's model.json declares ({@code classify}, {@code segment}, {@code detect}). */
     public static String task(Path dir) {
-        return readInfo(dir).task();
-    }
-
-    private static ModelInfo readInfo(Path dir) {
-        return ModelInfo.read(dir);
+        return ModelDir.open(dir).task();
     }
 
     /** Loads a model directory written by {@link #save}. */
     public static Segmenter load(Path dir) {
-        ModelInfo info = readInfo(dir);
-        if (!info.task().equals(TASK)) {
-            throw new LumenException(dir.resolve(Classifier.MODEL_JSON), "task is '" + info.task()
-                    + "', not a segmentation model");
-        }
-        return fromWeights(info, dir.resolve(Classifier.WEIGHTS));
+        return load(ModelDir.open(dir));
     }
 
+    /** Loads an opened model directory (at its info's size, perhaps {@link ModelDir#withImgsz changed}). */
+    public static Segmenter load(ModelDir dir) {
+        dir.expect(TASK, "a segmentation model");
+        return fromWeights(dir.info(), dir.weights());
+    }
+
+    /** One decoded image as this model takes it: normalised float32 CHW {@code [channels, imgsz, imgsz]}. */
+    public float[] prepare(Image image) {
+        ModelInfo info = info();
+        float[] x = Preprocess.fit(image, info.imgsz(), info.channels()).data().clone();
+        Preprocess.normalise(x, info.channels(), info.imgsz(), info.mean(), info.std());
+        return x;
+    }
+
+    /** Class maps of decoded images of any size, each at its image's size; one forward pass for the batch. */
     @Override
-    public void save(Path dir, AtomicFiles.FolderWriter extra) throws IOException {
-        AtomicFiles.writeFolder(dir, tmp -> {
-            Files.writeString(tmp.resolve(Classifier.MODEL_JSON), JSON.writeValueAsString(info.toJson()) + "\n");
-            Weights.save(net, tmp.resolve(Classifier.WEIGHTS), java.util.Map.of("format", "pt", "arch", info.arch()));
-            if (extra != null) {
-                extra.write(tmp);
+    public List<Segmentation> run(List<Image> images) {
+        List<Segmentation> out = new ArrayList<>();
+        if (images.isEmpty()) {
+            return out;
+        }
+        ModelInfo info = info();
+        int s = info.imgsz();
+        int per = info.channels() * s * s;
+        float[] x = new float[images.size() * per];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(prepare(images.get(i)), 0, x, i * per, per);
+        }
+        net().train(false);
+        try (NDManager scope = manager().newSubManager()) {
+            NDArray logits = net().apply(InferenceLayout.of(scope.create(x, new Shape(images.size(),
+                    info.channels(), s, s))));
+            for (int i = 0; i < images.size(); i++) {
+                Image im = images.get(i);
+                NDArray one = images.size() == 1 ? logits : logits.get(i).expandDims(0);
+                out.add(new Segmentation(classesAt(one, im.height(), im.width()), im.height(), im.width()));
             }
-        });
+        }
+        return out;
     }
 
     /**
@@ -119,11 +126,12 @@ public final class Segmenter implements AutoCloseable, SavedModel {
      * @return float32 C-order {@code [n, K, s, s]}
      */
     public float[] logits(float[] batch, int n) {
-        net.train(false);
+        net().train(false);
+        ModelInfo info = info();
         int s = info.imgsz();
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = manager().newSubManager()) {
             NDArray x = scope.create(batch, new Shape(n, info.channels(), s, s));
-            return net.apply(org.lumen.nn.ops.InferenceLayout.of(x)).toFloatArray(); // see InferenceLayout
+            return net().apply(InferenceLayout.of(x)).toFloatArray(); // see InferenceLayout
         }
     }
 
@@ -134,16 +142,22 @@ public final class Segmenter implements AutoCloseable, SavedModel {
      * @param normalised one normalised image, {@code [channels, s, s]}
      */
     public byte[] predict(float[] normalised, int outH, int outW) {
-        net.train(false);
+        net().train(false);
+        ModelInfo info = info();
         int s = info.imgsz();
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray logits = net.apply(org.lumen.nn.ops.InferenceLayout.of(
-                    scope.create(normalised, new Shape(1, info.channels(), s, s))));
-            if (outH != s || outW != s) {
-                logits = org.lumen.nn.ops.Functional.resizeBilinear(logits, outH, outW);
-            }
-            return classes(logits.toFloatArray(), 0, info.numClasses(), outH, outW);
+        try (NDManager scope = manager().newSubManager()) {
+            return classesAt(net().apply(InferenceLayout.of(scope.create(normalised, new Shape(1, info.channels(), s,
+                    s)))), outH, outW);
         }
+    }
+
+    /** The class map of one image's logits {@code [1, K, s, s]}, resized to {@code outH x outW} first. */
+    private byte[] classesAt(NDArray logits, int outH, int outW) {
+        int s = info().imgsz();
+        if (outH != s || outW != s) {
+            logits = Functional.resizeBilinear(logits, outH, outW);
+        }
+        return classes(logits.toFloatArray(), 0, info().numClasses(), outH, outW);
     }
 
     /**
@@ -170,22 +184,5 @@ public final class Segmenter implements AutoCloseable, SavedModel {
             out[p] = (byte) best;
         }
         return out;
-    }
-
-    public SegmentationModel net() {
-        return net;
-    }
-
-    public NDManager manager() {
-        return manager;
-    }
-
-    public ModelInfo info() {
-        return info;
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 }

@@ -1,0 +1,41 @@
+package org.lumen.nn.model;
+
+import java.util.stream.IntStream;
+
+/**
+ * A classifier's answer for one image: the raw {@code logits} ({@code numClasses} of them) and their softmax
+ * {@code probabilities} (computed in double precision, stored as float).
+ */
+public record Classification(float[] logits, float[] probabilities) implements Prediction {
+    /** The most probable class (the lowest index among ties). */
+    public int top() {
+        return top(1)[0];
+    }
+
+    /** Indices of the {@code k} most probable classes, most probable first; ties keep the lower index first. */
+    public int[] top(int k) {
+        float[] v = probabilities;
+        return IntStream.range(0, v.length).boxed()
+                .sorted((a, b) -> v[b] != v[a] ? Float.compare(v[b], v[a]) : Integer.compare(a, b))
+                .limit(k).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Softmax of each row, computed in double precision. */
+    public static float[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] e = new double[logits.length];
+        for (int j = 0; j < e.length; j++) {
+            e[j] = Math.exp(logits[j] - max);
+            sum += e[j];
+        }
+        float[] p = new float[e.length];
+        for (int j = 0; j < e.length; j++) {
+            p[j] = (float) (e[j] / sum);
+        }
+        return p;
+    }
+}
