@@ -198,9 +198,7 @@ final class PredictCommand implements Callable<Integer> {
                     if (img == null) {
                         continue;
                     }
-                    float[] x = Preprocess.fit(img, info.imgsz(), info.channels()).data().clone();
-                    Preprocess.normalise(x, info.channels(), info.imgsz(), info.mean(), info.std());
-                    byte[] mask = model.predict(x, img.height(), img.width());
+                    byte[] mask = model.predict(Preprocess.normalised(img, info), img.height(), img.width());
                     Path file = tmp.resolve(e.getKey() + ".png");
                     ImageIO.write(MaskFolder.maskImage(mask, img.width(), img.height()), "png", file.toFile());
                     lines.add(segmentLine(e.getValue(), out.resolve(e.getKey() + ".png"), mask, info));

@@ -71,10 +71,7 @@ public final class Classifier extends LoadedModel<Backbone> {
 
     /** One decoded image as this model takes it: normalised float32 CHW {@code [channels, imgsz, imgsz]}. */
     public float[] prepare(Image image) {
-        ModelInfo info = info();
-        float[] x = Preprocess.fit(image, info.imgsz(), info.channels()).data().clone();
-        Preprocess.normalise(x, info.channels(), info.imgsz(), info.mean(), info.std());
-        return x;
+        return Preprocess.normalised(image, info());
     }
 
     /** Classifications of decoded images of any size, in one batch. */

@@ -38,6 +38,16 @@ public final class Preprocess {
         return ImageOps.toChannels(img, channels);
     }
 
+    /**
+     * {@code image} as a classifier or segmenter of {@code info} takes it: {@link #fit} to its size and channels,
+     * then {@link #normalise normalised} with its mean and std; a fresh float32 CHW array.
+     */
+    public static float[] normalised(Image image, ModelInfo info) {
+        float[] x = fit(image, info.imgsz(), info.channels()).data().clone();
+        normalise(x, info.channels(), info.imgsz(), info.mean(), info.std());
+        return x;
+    }
+
     /** {@code (x - mean) / std} per channel of a {@code c x s x s} CHW image, in place. */
     public static void normalise(float[] img, int c, int s, float[] mean, float[] std) {
         int plane = s * s;

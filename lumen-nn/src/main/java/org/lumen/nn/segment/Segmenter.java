@@ -86,10 +86,7 @@ public final class Segmenter extends LoadedModel<SegmentationModel> {
 
     /** One decoded image as this model takes it: normalised float32 CHW {@code [channels, imgsz, imgsz]}. */
     public float[] prepare(Image image) {
-        ModelInfo info = info();
-        float[] x = Preprocess.fit(image, info.imgsz(), info.channels()).data().clone();
-        Preprocess.normalise(x, info.channels(), info.imgsz(), info.mean(), info.std());
-        return x;
+        return Preprocess.normalised(image, info());
     }
 
     /** Class maps of decoded images of any size, each at its image's size; one forward pass for the batch. */
