@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.explain.Cam;
 import org.lumen.nn.explain.Explanation;
 import org.lumen.nn.train.AdamW;
 import org.lumen.nn.train.Optimizer;
-import org.lumen.nn.train.Trainer;
+import org.lumen.nn.classify.Trainer;
 import org.lumen.nn.weights.Weights;
 
 /**

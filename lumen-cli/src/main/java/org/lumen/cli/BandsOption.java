@@ -3,7 +3,7 @@ package org.lumen.cli;
 import java.nio.file.Path;
 import org.lumen.core.LumenException;
 import org.lumen.core.image.Bands;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import picocli.CommandLine.Option;
 
 /**

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.lumen.core.LumenException;
 import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.detect.DetectionNets;
 import org.lumen.nn.detect.Detector;
 import org.lumen.nn.explain.Attribution;

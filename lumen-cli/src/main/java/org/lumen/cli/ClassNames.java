@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.LumenException;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 
 /**
  * Class names for bare weights ({@code --arch --weights --classes}), which come without a model.json: the names a

@@ -18,7 +18,7 @@ import org.lumen.core.image.Image;
 import org.lumen.core.image.ImageDecoder;
 import org.lumen.core.image.ImageOps;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.detect.DetectionEvaluation;
 import org.lumen.nn.detect.DetectionNets;
 import org.lumen.nn.detect.DetectionReport;
@@ -232,7 +232,7 @@ final class DetectCli {
     /** The image as shown: physical values stretched as for the model, 3 channels. */
     private static Image displayable(Image image) {
         Image img = image.scale() == Image.Scale.PHYSICAL ? org.lumen.core.image.Stretch.percentile(image,
-                org.lumen.nn.classify.Preprocess.LOW_PERCENTILE, org.lumen.nn.classify.Preprocess.HIGH_PERCENTILE)
+                org.lumen.nn.model.Preprocess.LOW_PERCENTILE, org.lumen.nn.model.Preprocess.HIGH_PERCENTILE)
                 : image;
         return ImageOps.toChannels(img, 3);
     }

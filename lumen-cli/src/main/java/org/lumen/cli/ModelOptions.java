@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.lumen.core.LumenException;
 import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.models.segmentation.Segmentations;
 import org.lumen.nn.segment.Segmenter;
 import picocli.CommandLine.ArgGroup;

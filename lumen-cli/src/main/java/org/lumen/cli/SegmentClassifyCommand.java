@@ -20,7 +20,7 @@ import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ClassifierTraining;
 import org.lumen.nn.classify.Evaluation;
 import org.lumen.nn.classify.FolderImages;
-import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.models.backbone.Backbones;
 import org.lumen.nn.segment.Segmenter;
 import org.lumen.nn.train.Augment;

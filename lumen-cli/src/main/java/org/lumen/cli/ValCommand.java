@@ -80,7 +80,7 @@ final class ValCommand implements Callable<Integer> {
         if (task != null && !task.equals(modelTask)) {
             throw new LumenException("--task", "is " + task + " but " + model + " is a '" + modelTask + "' model");
         }
-        bands.use(org.lumen.nn.classify.ModelInfo.read(model).channels());
+        bands.use(org.lumen.nn.model.ModelInfo.read(model).channels());
         if (modelTask.equals("detect")) {
             DetectCli.val(model, data, split, batch, conf, iou, agnostic, target);
             return Main.OK;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.detect.Detector;
 
 /**

@@ -21,7 +21,7 @@ import org.lumen.core.synth.GalaxySurvey;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.Evaluation;
 import org.lumen.nn.classify.FolderImages;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 
 /**
  * The demo's explanation step and report on a small survey and an untrained resnet18: the picked galaxies, their

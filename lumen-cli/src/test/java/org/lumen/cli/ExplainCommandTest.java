@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lumen.core.image.ImageOps;
 import org.lumen.core.io.Npy;
 import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.ModelInfo;
-import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.ModelInfo;
+import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.explain.Attribution;
 import org.lumen.nn.explain.Cam;
 

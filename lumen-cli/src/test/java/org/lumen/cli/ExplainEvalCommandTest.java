@@ -23,7 +23,7 @@ import org.lumen.core.data.CocoDataset;
 import org.lumen.core.image.ImageOps;
 import org.lumen.core.report.Json;
 import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 
 /**
  * {@code lumen explain-eval} and {@code lumen explain --boxes} end to end on a tiny random resnet18 (64x64, two
@@ -163,8 +163,8 @@ class ExplainEvalCommandTest {
         try (Classifier c = Classifier.load(model)) {
             ModelInfo info = c.info();
             int hw = 64 * 64;
-            float[] image = org.lumen.nn.classify.Preprocess.load(a, 64, 3).data().clone();
-            org.lumen.nn.classify.Preprocess.normalise(image, 3, 64, info.mean(), info.std());
+            float[] image = org.lumen.nn.model.Preprocess.load(a, 64, 3).data().clone();
+            org.lumen.nn.model.Preprocess.normalise(image, 3, 64, info.mean(), info.std());
             float[] batch = new float[9 * 3 * hw];
             for (int k = 0; k < 9; k++) {
                 float[] x = image.clone();

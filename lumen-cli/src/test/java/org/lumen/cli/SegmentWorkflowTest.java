@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lumen.core.data.MaskFolder;
 import org.lumen.core.report.ResultsCsv;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.segment.Segmenter;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

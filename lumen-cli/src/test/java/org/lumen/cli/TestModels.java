@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 
 /** Untrained models written as model directories, for tests that need a model but not a trained one. */
 final class TestModels {

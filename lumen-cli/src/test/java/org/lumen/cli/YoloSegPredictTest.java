@@ -15,7 +15,7 @@ import org.lumen.core.geometry.Rle;
 import org.lumen.core.image.Image;
 import org.lumen.core.image.ImageDecoder;
 import org.lumen.core.image.ImageOps;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.detect.Detector;
 import org.lumen.nn.models.MaskDetections;
 

@@ -1,5 +1,7 @@
 package org.lumen.nn.classify;
 
+import org.lumen.nn.model.Preprocess;
+import org.lumen.nn.model.ModelInfo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -56,6 +58,24 @@ public final class Classifier extends LoadedModel<Backbone> {
     /** A model built from weights alone ({@code arch}, weights, class count); the weights must fit exactly. */
     public static Classifier fromWeights(ModelInfo info, Path weights) {
         return withWeights(create(info, 0), weights);
+    }
+
+    /** Classifiers for {@link org.lumen.nn.model.Model#load} (registered in META-INF/services). */
+    public static final class Loader implements org.lumen.nn.model.ModelLoader {
+        @Override
+        public String task() {
+            return TASK;
+        }
+
+        @Override
+        public int order() {
+            return 1;
+        }
+
+        @Override
+        public Classifier load(ModelDir dir) {
+            return Classifier.load(dir);
+        }
     }
 
     /** Loads a model directory written by {@link #save}. */

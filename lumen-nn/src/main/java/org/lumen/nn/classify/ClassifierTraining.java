@@ -1,5 +1,6 @@
 package org.lumen.nn.classify;
 
+import org.lumen.nn.model.ModelInfo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ import org.lumen.nn.train.LabeledImages;
 import org.lumen.nn.train.Progress;
 import org.lumen.nn.train.Provenance;
 import org.lumen.nn.train.TrainConfig;
+import org.lumen.nn.train.TrainDefaults;
 import org.lumen.nn.train.TrainState;
-import org.lumen.nn.train.Trainer;
 import org.lumen.nn.train.TrainingHook;
 import org.lumen.nn.train.TrainingRun;
 import org.lumen.nn.train.TrainingSpec;
@@ -31,9 +32,6 @@ import org.lumen.nn.train.TrainingTask;
  * in each model with the data's fingerprint (train's and val's {@code ImageFolder.fingerprint()}).
  */
 public final class ClassifierTraining {
-    /** Memory for prepared images; beyond it the run is refused rather than thrashing (2 cores, 24 GiB). */
-    public static final long IMAGE_BUDGET_BYTES = 8L << 30;
-
     private final String arch;
     private final int imgsz;
     private final int channels;
@@ -187,10 +185,10 @@ public final class ClassifierTraining {
 
     private FolderImages prepare(ImageFolder folder) throws IOException {
         long need = FolderImages.bytesNeeded(folder, imgsz, channels);
-        if (need > IMAGE_BUDGET_BYTES) {
+        if (need > TrainDefaults.IMAGE_BUDGET_BYTES) {
             throw new LumenException(folder.folder(), String.format(java.util.Locale.ROOT,
                     "%d images at %dx%d need %.1f GiB in memory, above the %d GiB budget; lower the input size (imgsz)",
-                    folder.samples().size(), imgsz, imgsz, need / (double) (1L << 30), IMAGE_BUDGET_BYTES >> 30));
+                    folder.samples().size(), imgsz, imgsz, need / (double) (1L << 30), TrainDefaults.IMAGE_BUDGET_BYTES >> 30));
         }
         progress.message("preparing " + folder.samples().size() + " images from " + folder.folder());
         return FolderImages.load(folder, imgsz, channels);

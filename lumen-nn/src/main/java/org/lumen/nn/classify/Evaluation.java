@@ -1,5 +1,7 @@
 package org.lumen.nn.classify;
 
+import org.lumen.nn.model.Preprocess;
+import org.lumen.nn.model.ModelInfo;
 import java.util.List;
 import org.lumen.core.metrics.ClassificationMetrics;
 import org.lumen.nn.train.LabeledImages;

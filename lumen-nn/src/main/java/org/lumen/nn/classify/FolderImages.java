@@ -1,5 +1,6 @@
 package org.lumen.nn.classify;
 
+import org.lumen.nn.model.Preprocess;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

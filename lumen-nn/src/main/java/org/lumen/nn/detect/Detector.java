@@ -10,8 +10,8 @@ import org.lumen.core.LumenException;
 import org.lumen.core.image.Image;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.classify.ModelInfo;
-import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.ModelInfo;
+import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.model.Detections;
 import org.lumen.nn.model.LoadedModel;
 import org.lumen.nn.model.ModelDir;
@@ -73,6 +73,24 @@ public final class Detector extends LoadedModel<DetectionNet> {
     /** Reads a model directory's {@code model.json} without loading weights. */
     public static ModelInfo info(Path dir) {
         return ModelInfo.read(dir);
+    }
+
+    /** Detectors for {@link org.lumen.nn.model.Model#load} (registered in META-INF/services). */
+    public static final class Loader implements org.lumen.nn.model.ModelLoader {
+        @Override
+        public String task() {
+            return TASK;
+        }
+
+        @Override
+        public int order() {
+            return 3;
+        }
+
+        @Override
+        public Detector load(ModelDir dir) {
+            return Detector.load(dir);
+        }
     }
 
     /** Loads a model directory written by {@link #save}. */

@@ -13,7 +13,7 @@ import org.lumen.core.data.InstanceData;
 import org.lumen.core.data.Instances;
 import org.lumen.core.geometry.Rle;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.Preprocess;
 
 /**
  * A detection split prepared for a model: every image decoded, converted to 3 channels and resized to

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.lumen.core.io.AtomicFiles;
-import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.weights.Weights;
 

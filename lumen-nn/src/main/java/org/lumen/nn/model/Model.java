@@ -4,11 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.lumen.core.LumenException;
 import org.lumen.core.image.Image;
-import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.ModelInfo;
-import org.lumen.nn.detect.Detector;
-import org.lumen.nn.segment.Segmenter;
-import org.lumen.nn.train.SavedModel;
 
 /**
  * Any loaded Lumen model, run one way: {@link #run} takes decoded images of any size (as
@@ -24,7 +19,7 @@ public interface Model extends AutoCloseable, SavedModel {
     /**
      * One result per image, in order: a {@link Classification} for a classifier, a {@link Segmentation} (class
      * map at the image's size) for a segmenter, {@link Detections} (at the detector's default confidence, at most
-     * {@link Detector#DEFAULT_MAX_DET} per image) for a detector. The images go through in one batch.
+     * {@code Detector.DEFAULT_MAX_DET} per image) for a detector. The images go through in one batch.
      */
     List<? extends Prediction> run(List<Image> images);
 
@@ -43,12 +38,15 @@ public interface Model extends AutoCloseable, SavedModel {
 
     /** {@link #load(Path)} for a directory already opened (perhaps {@link ModelDir#withImgsz resized}). */
     static Model load(ModelDir dir) {
-        return switch (dir.task()) {
-            case Classifier.TASK -> Classifier.load(dir);
-            case Segmenter.TASK -> Segmenter.load(dir);
-            case Detector.TASK -> Detector.load(dir);
-            default -> throw new LumenException(dir.json(), "unknown task '" + dir.task() + "' (classify, segment or"
-                    + " detect)");
-        };
+        List<ModelLoader> loaders = ModelLoader.all();
+        for (ModelLoader loader : loaders) {
+            if (loader.task().equals(dir.task())) {
+                return loader.load(dir);
+            }
+        }
+        List<String> tasks = loaders.stream().map(ModelLoader::task).toList();
+        String known = tasks.size() < 2 ? String.join("", tasks)
+                : String.join(", ", tasks.subList(0, tasks.size() - 1)) + " or " + tasks.get(tasks.size() - 1);
+        throw new LumenException(dir.json(), "unknown task '" + dir.task() + "' (" + known + ")");
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.core.io.AtomicFiles;
-import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.weights.Weights;
 

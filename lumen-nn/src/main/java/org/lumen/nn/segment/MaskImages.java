@@ -9,7 +9,7 @@ import org.lumen.core.LumenException;
 import org.lumen.core.data.MaskFolder;
 import org.lumen.core.image.Image;
 import org.lumen.core.image.ImageDecoder;
-import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.Preprocess;
 
 /**
  * A {@link MaskFolder} split prepared for a model: every image decoded and prepared as for classification

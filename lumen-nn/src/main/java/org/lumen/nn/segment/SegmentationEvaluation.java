@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.lumen.core.metrics.SegmentationMetrics;
-import org.lumen.nn.classify.ModelInfo;
-import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.ModelInfo;
+import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.train.SegmentationLoss;
 
 /**

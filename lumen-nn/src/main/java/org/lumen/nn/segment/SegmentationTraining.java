@@ -7,14 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.MaskFolder;
-import org.lumen.nn.classify.ClassifierTraining;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.train.DataFingerprint;
 import org.lumen.nn.train.Progress;
 import org.lumen.nn.train.Provenance;
 import org.lumen.nn.train.SegmentationLoss;
-import org.lumen.nn.train.SegmentationTrainer;
 import org.lumen.nn.train.TrainConfig;
+import org.lumen.nn.train.TrainDefaults;
 import org.lumen.nn.train.TrainState;
 import org.lumen.nn.train.TrainingHook;
 import org.lumen.nn.train.TrainingRun;
@@ -120,11 +119,11 @@ public final class SegmentationTraining {
 
     private MaskImages prepare(MaskFolder folder) throws IOException {
         long need = MaskImages.bytesNeeded(folder, imgsz, channels);
-        if (need > ClassifierTraining.IMAGE_BUDGET_BYTES) {
+        if (need > TrainDefaults.IMAGE_BUDGET_BYTES) {
             throw new LumenException(folder.root(), String.format(java.util.Locale.ROOT,
                     "%d images at %dx%d need %.1f GiB in memory, above the %d GiB budget; lower the input size (imgsz)",
                     folder.samples().size(), imgsz, imgsz, need / (double) (1L << 30),
-                    ClassifierTraining.IMAGE_BUDGET_BYTES >> 30));
+                    TrainDefaults.IMAGE_BUDGET_BYTES >> 30));
         }
         progress.message("preparing " + folder.samples().size() + " images and masks from " + folder.root() + " ("
                 + folder.split() + ")");

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.LumenException;
 import org.lumen.core.image.Image;
-import org.lumen.nn.classify.ModelInfo;
-import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.ModelInfo;
+import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.model.LoadedModel;
 import org.lumen.nn.model.ModelDir;
 import org.lumen.nn.model.Segmentation;
@@ -71,6 +71,24 @@ public final class Segmenter extends LoadedModel<SegmentationModel> {
     /** The task a model directory's model.json declares ({@code classify}, {@code segment}, {@code detect}). */
     public static String task(Path dir) {
         return ModelDir.open(dir).task();
+    }
+
+    /** Segmenters for {@link org.lumen.nn.model.Model#load} (registered in META-INF/services). */
+    public static final class Loader implements org.lumen.nn.model.ModelLoader {
+        @Override
+        public String task() {
+            return TASK;
+        }
+
+        @Override
+        public int order() {
+            return 2;
+        }
+
+        @Override
+        public Segmenter load(ModelDir dir) {
+            return Segmenter.load(dir);
+        }
     }
 
     /** Loads a model directory written by {@link #save}. */

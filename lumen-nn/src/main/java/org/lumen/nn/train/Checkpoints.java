@@ -1,5 +1,6 @@
 package org.lumen.nn.train;
 
+import org.lumen.nn.model.SavedModel;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -12,17 +12,18 @@ import org.lumen.core.data.Splits;
 import org.lumen.nn.module.Parameter;
 
 /**
- * The epoch loop of every {@link TrainingRun} (its {@link TrainingTask} made by {@link Trainer},
- * {@link SegmentationTrainer} or {@link DetectionTrainer}): shuffled mini-batches, the optimiser and learning-rate
+ * The epoch loop of every {@link TrainingRun} (its {@link TrainingTask} made by made by each task's trainer,
+ * {@code classify.Trainer}, {@code segment.SegmentationTrainer} or {@code detect.DetectionTrainer}): shuffled mini-batches, the optimiser and learning-rate
  * schedule stepped every iteration, validation after every epoch, {@code RUN/last} after every epoch with the state to resume, {@code RUN/best}
  * when the monitored metric improves, early stopping. Each epoch draws from a generator seeded by
  * (seed, epoch) and seeds libtorch's generator the same way, so an epoch run after a resume is the
  * epoch the uninterrupted run would have run. What a batch is, and its loss, is the task's.
  */
-final class EpochLoop {
+public final class EpochLoop {
     private EpochLoop() {}
 
-    static TrainState run(TrainingTask task, TrainConfig config, Progress progress, Trainer.EpochLog log,
+    /** Runs {@code task} from {@code state}'s next epoch to the configured number of epochs (or an early stop). */
+    public static TrainState run(TrainingTask task, TrainConfig config, Progress progress, EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
         TrainingStop.enter();
         try {
@@ -36,7 +37,7 @@ final class EpochLoop {
      * The loop; stops with {@link TrainingStop.Stopped} at a safe point (after a batch, or after an epoch's
      * checkpoints and log row) once a stop is requested.
      */
-    private static TrainState loop(TrainingTask task, TrainConfig config, Progress progress, Trainer.EpochLog log,
+    private static TrainState loop(TrainingTask task, TrainConfig config, Progress progress, EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
         task.freeze(config.freeze());
         List<Map.Entry<String, Parameter>> params = task.net().trainableParameters();
@@ -51,7 +52,7 @@ final class EpochLoop {
             NDArray weights = task.classWeights(constants);
             LrSchedule schedule = config.lrSchedule();
             int n = task.size();
-            int batches = Trainer.batches(n, config.batch());
+            int batches = batches(n, config.batch());
             TrainState current = state;
             TrainingStop.check(current.epoch());
             for (int epoch = state.epoch() + 1; epoch <= config.epochs(); epoch++) {
@@ -107,6 +108,15 @@ final class EpochLoop {
     }
 
     /** A loss-type metric improves downwards, everything else upwards. */
+    /**
+     * Mini-batches per epoch of {@code n} samples: a last batch of a single sample joins the one before, since
+     * batch norm cannot train on one value per channel (a 1x1 feature map, e.g. ResNet's layer4 at 32 px).
+     */
+    static int batches(int n, int batch) {
+        int batches = (n + batch - 1) / batch;
+        return batch > 1 && batches > 1 && n % batch == 1 ? batches - 1 : batches;
+    }
+
     private static boolean better(TrainConfig config, double value, double best) {
         return config.monitor().endsWith("loss") ? value < best : value > best;
     }

@@ -21,6 +21,8 @@ public final class TrainDefaults {
     public static final double YOLO_WEIGHT_DECAY = 5e-4;
     public static final double RCNN_LR = 1e-4;
     public static final double RCNN_WEIGHT_DECAY = 0.05;
+    /** Memory for a run's prepared images; beyond it the run is refused rather than thrashing (2 cores, 24 GiB). */
+    public static final long IMAGE_BUDGET_BYTES = 8L << 30;
 
     private TrainDefaults() {}
 

@@ -1,5 +1,6 @@
 package org.lumen.nn.train;
 
+import org.lumen.nn.model.SavedModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -10,7 +11,7 @@ import java.util.Objects;
 import org.lumen.core.LumenException;
 import org.lumen.core.report.Plots;
 import org.lumen.core.report.ResultsCsv;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 
 /**
  * One training run into a run folder, the same for every task: {@code RUN/best} and {@code RUN/last} (model
@@ -38,7 +39,7 @@ public final class TrainingRun {
     private final TrainConfig config;
     private Progress progress = Progress.console();
     private TrainingHook hook = TrainingHook.NONE;
-    private final List<Trainer.EpochLog> callbacks = new ArrayList<>();
+    private final List<EpochLog> callbacks = new ArrayList<>();
 
     /** A run of {@code config} into the folder {@code run}; progress to the console, no hook, no callbacks. */
     public TrainingRun(Path run, TrainConfig config) {
@@ -58,7 +59,7 @@ public final class TrainingRun {
     }
 
     /** Calls {@code callback} after each epoch's checkpoints and {@code results.csv} row, with that row. */
-    public TrainingRun withCallback(Trainer.EpochLog callback) {
+    public TrainingRun withCallback(EpochLog callback) {
         callbacks.add(Objects.requireNonNull(callback));
         return this;
     }
@@ -92,7 +93,7 @@ public final class TrainingRun {
             return EpochLoop.run(task, config, progress, (epoch, row) -> {
                 results.append(epoch, row);
                 Plots.trainingCurves(curves, results);
-                for (Trainer.EpochLog c : callbacks) {
+                for (EpochLog c : callbacks) {
                     c.append(epoch, row);
                 }
             }, checkpoints, state);

@@ -1,11 +1,12 @@
 package org.lumen.nn.train;
 
+import org.lumen.nn.model.SavedModel;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 
 /**
  * What one task contributes to a {@link TrainingRun}: the model it trains (made new, or read back from

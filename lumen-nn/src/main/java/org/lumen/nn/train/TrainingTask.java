@@ -1,5 +1,6 @@
 package org.lumen.nn.train;
 
+import org.lumen.nn.model.SavedModel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
@@ -9,7 +10,7 @@ import org.lumen.nn.module.Module;
 /**
  * What a task gives the epoch loop of a {@link TrainingRun}: its network and model, how many training samples it
  * has, how one mini-batch is prepared and stepped (augmentation, loss, optimiser step), and its validation metrics.
- * {@link Trainer}, {@link SegmentationTrainer} and {@link DetectionTrainer} make the three tasks' ones; a new
+ * {@code classify.Trainer}, {@code segment.SegmentationTrainer} and {@code detect.DetectionTrainer} make the three tasks' ones; a new
  * training mode changes a task's batches or loss through a {@link TrainingHook} rather than a new task.
  */
 public interface TrainingTask {

@@ -5,8 +5,8 @@
  * with the {@link org.lumen.nn.train.DataFingerprint data fingerprint}), early stopping, stopping on request
  * ({@link org.lumen.nn.train.TrainingStop}) and callbacks; a task is a {@link org.lumen.nn.train.TrainingSpec}
  * whose {@link org.lumen.nn.train.TrainingTask} says how a batch is prepared, its loss and its metrics
- * ({@link org.lumen.nn.train.Trainer} for classification, {@link org.lumen.nn.train.SegmentationTrainer},
- * {@link org.lumen.nn.train.DetectionTrainer}); a training mode beyond supervised training is a
+ * ({@link org.lumen.nn.classify.Trainer} for classification, {@link org.lumen.nn.segment.SegmentationTrainer},
+ * {@link org.lumen.nn.detect.DetectionTrainer}); a training mode beyond supervised training is a
  * {@link org.lumen.nn.train.TrainingHook} on batches and losses.
  *
  * <p>Also here: the configuration ({@link org.lumen.nn.train.TrainConfig}, built with its builder; defaults per

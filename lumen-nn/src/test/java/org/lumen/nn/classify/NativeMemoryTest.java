@@ -1,5 +1,6 @@
 package org.lumen.nn.classify;
 
+import org.lumen.nn.model.ModelInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.lumen.nn.train.AdamW;
 import org.lumen.nn.train.Optimizer;
-import org.lumen.nn.train.Trainer;
 
 /**
  * DESIGN.md's rule "a long run's memory stays flat", checked on the process's resident set (VmRSS): many

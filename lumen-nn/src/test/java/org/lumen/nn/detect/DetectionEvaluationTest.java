@@ -15,7 +15,7 @@ import org.lumen.core.data.DetectionData;
 import org.lumen.core.metrics.coco.CocoEval;
 import org.lumen.core.metrics.coco.CocoEvaluation;
 import org.lumen.core.metrics.coco.IouType;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.lumen.core.image.Image;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.models.rcnn.FasterRcnn;
 
 /**

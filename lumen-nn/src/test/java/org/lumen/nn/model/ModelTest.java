@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lumen.core.LumenException;
 import org.lumen.core.image.Image;
 import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.ModelInfo;
 import org.lumen.nn.segment.Segmenter;
 
 /** The one model abstraction: a model directory, loading by task, and one run API for any image size. */
@@ -79,7 +78,12 @@ class ModelTest {
         Files.writeString(dir.resolve("model.json"), Files.readString(dir.resolve("model.json"))
                 .replace("\"classify\"", "\"count\""));
         e = assertThrows(LumenException.class, () -> Model.load(dir));
-        assertTrue(e.getMessage().startsWith("unknown task 'count'"), e.getMessage());
+        assertEquals("unknown task 'count' (classify, segment or detect)", e.getMessage());
+    }
+
+    @Test
+    void theThreeTasksAreFoundAsProvidersInOrder() {
+        assertEquals(List.of("classify", "segment", "detect"), ModelLoader.all().stream().map(ModelLoader::task).toList());
     }
 
     @Test

@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lumen.nn.classify.Trainer;
 import org.lumen.core.LumenException;
 import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 
 /**
  * A run stopped after epoch 1 and resumed from {@code last/} ends with the same weights as the same run done

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lumen.nn.classify.Trainer;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.DetectionData;
 import org.lumen.nn.layers.Lambda;

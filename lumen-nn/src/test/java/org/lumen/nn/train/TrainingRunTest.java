@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lumen.nn.classify.Trainer;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.ImageFolder;
 import org.lumen.core.report.ResultsCsv;
@@ -23,7 +24,7 @@ import org.lumen.core.synth.GalaxySurvey;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.classify.ClassifierTraining;
 import org.lumen.nn.classify.FolderImages;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 
 /**
  * A classifier trained through the Java API alone (no provenance given, no command line) gets the whole provenance

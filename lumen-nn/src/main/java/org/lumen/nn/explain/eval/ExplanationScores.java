@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.lumen.core.report.Plots;
 import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.ModelInfo;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.explain.Explainer;
 import org.lumen.nn.explain.Explainers;
 import org.lumen.nn.explain.Explanation;

@@ -1,4 +1,4 @@
-package org.lumen.nn.train;
+package org.lumen.nn.segment;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,12 +9,21 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.lumen.nn.train.BaseTask;
+import org.lumen.nn.train.Checkpoints;
+import org.lumen.nn.train.EpochLog;
+import org.lumen.nn.train.EpochLoop;
+import org.lumen.nn.train.Optimizer;
+import org.lumen.nn.train.Progress;
+import org.lumen.nn.train.SegmentationLoss;
+import org.lumen.nn.train.TrainConfig;
+import org.lumen.nn.train.TrainState;
+import org.lumen.nn.train.TrainingHook;
+import org.lumen.nn.train.TrainingTask;
 import org.lumen.core.LumenException;
-import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.models.segmentation.SegmentationModel;
 import org.lumen.nn.module.Module;
-import org.lumen.nn.segment.MaskImages;
-import org.lumen.nn.segment.Segmenter;
 
 /**
  * The segmentation task ({@link #task}, for a {@link TrainingRun}; {@link #fit} runs it alone in the loop every
@@ -38,7 +47,7 @@ public final class SegmentationTrainer {
         this.progress = progress;
     }
 
-    public TrainState fit(Segmenter model, MaskImages train, Validator validator, Trainer.EpochLog log,
+    public TrainState fit(Segmenter model, MaskImages train, Validator validator, EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
         return EpochLoop.run(task(model, train, validator, TrainingHook.NONE), config, progress, log, checkpoints,
                 state);

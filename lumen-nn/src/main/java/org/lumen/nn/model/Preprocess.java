@@ -1,4 +1,4 @@
-package org.lumen.nn.classify;
+package org.lumen.nn.model;
 
 import java.nio.file.Path;
 import org.lumen.core.image.Image;

@@ -1,4 +1,4 @@
-package org.lumen.nn.train;
+package org.lumen.nn.classify;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,9 +9,20 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.lumen.nn.train.BaseTask;
+import org.lumen.nn.train.Checkpoints;
+import org.lumen.nn.train.EpochLog;
+import org.lumen.nn.train.EpochLoop;
+import org.lumen.nn.train.LabeledImages;
+import org.lumen.nn.train.Losses;
+import org.lumen.nn.train.Optimizer;
+import org.lumen.nn.train.Progress;
+import org.lumen.nn.train.TrainConfig;
+import org.lumen.nn.train.TrainState;
+import org.lumen.nn.train.TrainingHook;
+import org.lumen.nn.train.TrainingTask;
 import org.lumen.core.LumenException;
-import org.lumen.nn.classify.Classifier;
-import org.lumen.nn.classify.Preprocess;
+import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.models.backbone.Backbone;
 import org.lumen.nn.module.Module;
 
@@ -30,12 +41,6 @@ public final class Trainer {
     @FunctionalInterface
     public interface Validator {
         Map<String, Double> validate(Classifier model);
-    }
-
-    /** Receives one row per finished epoch (for {@code results.csv}). */
-    @FunctionalInterface
-    public interface EpochLog {
-        void append(int epoch, Map<String, Double> row) throws IOException;
     }
 
     private final TrainConfig config;
@@ -103,15 +108,6 @@ public final class Trainer {
     }
 
     /**
-     * Mini-batches per epoch of {@code n} samples: a last batch of a single sample joins the one before, since
-     * batch norm cannot train on one value per channel (a 1x1 feature map, e.g. ResNet's layer4 at 32 px).
-     */
-    static int batches(int n, int batch) {
-        int batches = (n + batch - 1) / batch;
-        return batch > 1 && batches > 1 && n % batch == 1 ? batches - 1 : batches;
-    }
-
-    /**
      * One training step, as {@link #fit} runs it per batch: zero the gradients, forward, cross-entropy (no label
      * smoothing), backward, optimiser step at {@code lr}. Every temporary lives in a sub-manager of
      * {@code parent} closed before returning. Public so the side-by-side benchmark times exactly this code.
@@ -127,7 +123,7 @@ public final class Trainer {
     }
 
     /** {@link #step(NDManager, Module, Optimizer, float[], long[], int, int, int, NDArray, double)} through {@code hook}. */
-    static double step(NDManager parent, Module net, Optimizer opt, float[] x, long[] y, int count, int c, int s,
+    public static double step(NDManager parent, Module net, Optimizer opt, float[] x, long[] y, int count, int c, int s,
             NDArray classWeights, double lr, TrainingHook hook) {
         try (NDManager scope = parent.newSubManager()) {
             NDArray input = hook.batch(net, scope.create(x, new Shape(count, c, s, s)));

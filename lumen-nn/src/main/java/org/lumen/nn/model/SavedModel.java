@@ -1,4 +1,4 @@
-package org.lumen.nn.train;
+package org.lumen.nn.model;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.lumen.nn.classify;
+package org.lumen.nn.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

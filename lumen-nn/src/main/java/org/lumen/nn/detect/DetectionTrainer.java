@@ -1,4 +1,4 @@
-package org.lumen.nn.train;
+package org.lumen.nn.detect;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -11,12 +11,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.lumen.nn.train.BaseTask;
+import org.lumen.nn.train.Checkpoints;
+import org.lumen.nn.train.DetectionAugment;
+import org.lumen.nn.train.EpochLog;
+import org.lumen.nn.train.EpochLoop;
+import org.lumen.nn.train.Optimizer;
+import org.lumen.nn.train.Progress;
+import org.lumen.nn.train.TrainConfig;
+import org.lumen.nn.train.TrainState;
+import org.lumen.nn.train.TrainingHook;
+import org.lumen.nn.train.TrainingTask;
 import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.models.DetectionNet;
-import org.lumen.nn.detect.Detector;
 import org.lumen.nn.models.InstanceSegmentationNet;
-import org.lumen.nn.detect.PreparedDetections;
 
 /**
  * The detection task ({@link #task}, for a {@link TrainingRun}; {@link #fit} runs it alone in the loop every task
@@ -40,7 +49,7 @@ public final class DetectionTrainer {
         this.progress = progress;
     }
 
-    public TrainState fit(Detector model, PreparedDetections train, Validator validator, Trainer.EpochLog log,
+    public TrainState fit(Detector model, PreparedDetections train, Validator validator, EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
         return EpochLoop.run(task(model, train, validator, TrainingHook.NONE), config, progress, log, checkpoints,
                 state);
