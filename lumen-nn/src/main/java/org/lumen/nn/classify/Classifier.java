@@ -12,6 +12,7 @@ import org.lumen.core.image.Image;
 import org.lumen.nn.model.Classification;
 import org.lumen.nn.model.LoadedModel;
 import org.lumen.nn.model.ModelDir;
+import org.lumen.nn.model.TaskLoader;
 import org.lumen.nn.models.backbone.Backbone;
 import org.lumen.nn.models.backbone.Backbones;
 import org.lumen.nn.module.Module;
@@ -61,32 +62,22 @@ public final class Classifier extends LoadedModel<Backbone> {
     }
 
     /** Classifiers for {@link org.lumen.nn.model.Model#load} (registered in META-INF/services). */
-    public static final class Loader implements org.lumen.nn.model.ModelLoader {
-        @Override
-        public String task() {
-            return TASK;
-        }
-
-        @Override
-        public int order() {
-            return 1;
-        }
-
-        @Override
-        public Classifier load(ModelDir dir) {
-            return Classifier.load(dir);
+    public static final class Loader extends TaskLoader<Classifier> {
+        public Loader() {
+            super(TASK, 1, "a classification model", Classifier::fromWeights);
         }
     }
 
+    private static final Loader LOADER = new Loader();
+
     /** Loads a model directory written by {@link #save}. */
     public static Classifier load(Path dir) {
-        return load(ModelDir.open(dir));
+        return LOADER.load(dir);
     }
 
     /** Loads an opened model directory (at its info's size, perhaps {@link ModelDir#withImgsz changed}). */
     public static Classifier load(ModelDir dir) {
-        dir.expect(TASK, "a classification model");
-        return fromWeights(dir.info(), dir.weights());
+        return LOADER.load(dir);
     }
 
     /** One decoded image as this model takes it: normalised float32 CHW {@code [channels, imgsz, imgsz]}. */

@@ -21,6 +21,7 @@ import org.lumen.nn.train.TrainConfig;
 import org.lumen.nn.train.TrainState;
 import org.lumen.nn.train.TrainingHook;
 import org.lumen.nn.train.TrainingTask;
+import org.lumen.nn.train.Validator;
 import org.lumen.core.LumenException;
 import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.models.backbone.Backbone;
@@ -37,12 +38,6 @@ import org.lumen.nn.module.Module;
  * would have run.
  */
 public final class Trainer {
-    /** Validation after an epoch: metric name to value (the monitored metric among them). */
-    @FunctionalInterface
-    public interface Validator {
-        Map<String, Double> validate(Classifier model);
-    }
-
     private final TrainConfig config;
     private final Progress progress;
 
@@ -56,7 +51,7 @@ public final class Trainer {
      *
      * @return the final state
      */
-    public TrainState fit(Classifier model, LabeledImages train, Validator validator, EpochLog log,
+    public TrainState fit(Classifier model, LabeledImages train, Validator<Classifier> validator, EpochLog log,
             Checkpoints checkpoints, TrainState state) throws IOException {
         return EpochLoop.run(task(model, train, validator, TrainingHook.NONE), config, progress, log, checkpoints,
                 state);
@@ -67,7 +62,7 @@ public final class Trainer {
      * normalised as {@code model} expects, cross-entropy (with the configured class weights), {@code hook}
      * applied to each batch and loss, {@code validator} after each epoch.
      */
-    public TrainingTask task(Classifier model, LabeledImages train, Validator validator, TrainingHook hook) {
+    public TrainingTask task(Classifier model, LabeledImages train, Validator<Classifier> validator, TrainingHook hook) {
         Backbone net = model.net();
         int c = model.info().channels();
         int s = model.info().imgsz();

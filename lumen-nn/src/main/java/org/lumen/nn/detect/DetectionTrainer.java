@@ -5,23 +5,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lumen.nn.train.BaseTask;
-import org.lumen.nn.train.Checkpoints;
 import org.lumen.nn.train.DetectionAugment;
-import org.lumen.nn.train.EpochLog;
-import org.lumen.nn.train.EpochLoop;
 import org.lumen.nn.train.Optimizer;
-import org.lumen.nn.train.Progress;
 import org.lumen.nn.train.TrainConfig;
-import org.lumen.nn.train.TrainState;
 import org.lumen.nn.train.TrainingHook;
 import org.lumen.nn.train.TrainingTask;
+import org.lumen.nn.train.Validator;
 import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
 import org.lumen.nn.models.DetectionNet;
@@ -33,26 +28,12 @@ import org.lumen.nn.models.InstanceSegmentationNet;
  * where asked), the detector's own losses, and their parts logged per epoch.
  */
 public final class DetectionTrainer {
-    /** Validation after an epoch: metric name to value (the monitored metric among them). */
-    @FunctionalInterface
-    public interface Validator {
-        Map<String, Double> validate(Detector model);
-    }
-
     private final TrainConfig config;
     private final DetectionAugment augment;
-    private final Progress progress;
 
-    public DetectionTrainer(TrainConfig config, DetectionAugment augment, Progress progress) {
+    public DetectionTrainer(TrainConfig config, DetectionAugment augment) {
         this.config = config;
         this.augment = augment;
-        this.progress = progress;
-    }
-
-    public TrainState fit(Detector model, PreparedDetections train, Validator validator, EpochLog log,
-            Checkpoints checkpoints, TrainState state) throws IOException {
-        return EpochLoop.run(task(model, train, validator, TrainingHook.NONE), config, progress, log, checkpoints,
-                state);
     }
 
     /**
@@ -60,7 +41,7 @@ public final class DetectionTrainer {
      * model that segments), the detector's own losses, {@code hook} applied to each batch and loss (with no output:
      * the detector computes its losses itself), their parts logged per epoch, {@code validator} after each epoch.
      */
-    public TrainingTask task(Detector model, PreparedDetections train, Validator validator, TrainingHook hook) {
+    public TrainingTask task(Detector model, PreparedDetections train, Validator<Detector> validator, TrainingHook hook) {
         DetectionNet net = model.net();
         int s = train.imgsz();
         // masks go through augmentation and into the loss only for a model that segments

@@ -156,7 +156,7 @@ public final class DetectionTraining {
 
             @Override
             public TrainingTask task(Detector model, TrainingHook hook) {
-                return new DetectionTrainer(config, augment, progress).task(model, trainImages,
+                return new DetectionTrainer(config, augment).task(model, trainImages,
                         m -> row(DetectionEvaluation.of(m, valImages, config.batch(), iou, conf, false, 0)), hook);
             }
         };

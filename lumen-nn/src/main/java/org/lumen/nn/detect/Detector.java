@@ -15,6 +15,7 @@ import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.model.Detections;
 import org.lumen.nn.model.LoadedModel;
 import org.lumen.nn.model.ModelDir;
+import org.lumen.nn.model.TaskLoader;
 import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.models.InstanceSegmentationNet;
 import org.lumen.nn.models.MaskDetections;
@@ -76,32 +77,22 @@ public final class Detector extends LoadedModel<DetectionNet> {
     }
 
     /** Detectors for {@link org.lumen.nn.model.Model#load} (registered in META-INF/services). */
-    public static final class Loader implements org.lumen.nn.model.ModelLoader {
-        @Override
-        public String task() {
-            return TASK;
-        }
-
-        @Override
-        public int order() {
-            return 3;
-        }
-
-        @Override
-        public Detector load(ModelDir dir) {
-            return Detector.load(dir);
+    public static final class Loader extends TaskLoader<Detector> {
+        public Loader() {
+            super(TASK, 3, "a detector", Detector::fromWeights);
         }
     }
 
+    private static final Loader LOADER = new Loader();
+
     /** Loads a model directory written by {@link #save}. */
     public static Detector load(Path dir) {
-        return load(ModelDir.open(dir));
+        return LOADER.load(dir);
     }
 
     /** Loads an opened model directory (at its info's size, perhaps {@link ModelDir#withImgsz changed}). */
     public static Detector load(ModelDir dir) {
-        dir.expect(TASK, "a detector");
-        return fromWeights(dir.info(), dir.weights());
+        return LOADER.load(dir);
     }
 
     /** {@link #run(List, double, int)} at the model's default confidence and {@link #DEFAULT_MAX_DET}. */

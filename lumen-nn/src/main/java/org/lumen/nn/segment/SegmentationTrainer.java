@@ -5,21 +5,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lumen.nn.train.BaseTask;
-import org.lumen.nn.train.Checkpoints;
-import org.lumen.nn.train.EpochLog;
-import org.lumen.nn.train.EpochLoop;
 import org.lumen.nn.train.Optimizer;
-import org.lumen.nn.train.Progress;
 import org.lumen.nn.train.SegmentationLoss;
 import org.lumen.nn.train.TrainConfig;
-import org.lumen.nn.train.TrainState;
 import org.lumen.nn.train.TrainingHook;
 import org.lumen.nn.train.TrainingTask;
+import org.lumen.nn.train.Validator;
 import org.lumen.core.LumenException;
 import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.models.segmentation.SegmentationModel;
@@ -31,26 +26,12 @@ import org.lumen.nn.module.Module;
  * and a {@link SegmentationLoss}.
  */
 public final class SegmentationTrainer {
-    /** Validation after an epoch: metric name to value. */
-    @FunctionalInterface
-    public interface Validator {
-        Map<String, Double> validate(Segmenter model);
-    }
-
     private final TrainConfig config;
     private final SegmentationLoss loss;
-    private final Progress progress;
 
-    public SegmentationTrainer(TrainConfig config, SegmentationLoss loss, Progress progress) {
+    public SegmentationTrainer(TrainConfig config, SegmentationLoss loss) {
         this.config = config;
         this.loss = loss;
-        this.progress = progress;
-    }
-
-    public TrainState fit(Segmenter model, MaskImages train, Validator validator, EpochLog log,
-            Checkpoints checkpoints, TrainState state) throws IOException {
-        return EpochLoop.run(task(model, train, validator, TrainingHook.NONE), config, progress, log, checkpoints,
-                state);
     }
 
     /**
@@ -58,7 +39,7 @@ public final class SegmentationTrainer {
      * image and mask together, the configured {@link SegmentationLoss}, {@code hook} applied to each batch and loss,
      * {@code validator} after each epoch.
      */
-    public TrainingTask task(Segmenter model, MaskImages train, Validator validator, TrainingHook hook) {
+    public TrainingTask task(Segmenter model, MaskImages train, Validator<Segmenter> validator, TrainingHook hook) {
         SegmentationModel net = model.net();
         int c = model.info().channels();
         int s = model.info().imgsz();

@@ -103,7 +103,7 @@ public final class SegmentationTraining {
 
             @Override
             public TrainingTask task(Segmenter model, TrainingHook hook) {
-                return new SegmentationTrainer(config, loss, progress).task(model, trainImages,
+                return new SegmentationTrainer(config, loss).task(model, trainImages,
                         m -> SegmentationEvaluation.of(m, valImages, config.batch(), loss).row(), hook);
             }
         };

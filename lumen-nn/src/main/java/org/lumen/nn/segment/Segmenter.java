@@ -12,6 +12,7 @@ import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.model.LoadedModel;
 import org.lumen.nn.model.ModelDir;
+import org.lumen.nn.model.TaskLoader;
 import org.lumen.nn.model.Segmentation;
 import org.lumen.nn.models.segmentation.BackboneUNet;
 import org.lumen.nn.models.segmentation.SegmentationModel;
@@ -74,32 +75,22 @@ public final class Segmenter extends LoadedModel<SegmentationModel> {
     }
 
     /** Segmenters for {@link org.lumen.nn.model.Model#load} (registered in META-INF/services). */
-    public static final class Loader implements org.lumen.nn.model.ModelLoader {
-        @Override
-        public String task() {
-            return TASK;
-        }
-
-        @Override
-        public int order() {
-            return 2;
-        }
-
-        @Override
-        public Segmenter load(ModelDir dir) {
-            return Segmenter.load(dir);
+    public static final class Loader extends TaskLoader<Segmenter> {
+        public Loader() {
+            super(TASK, 2, "a segmentation model", Segmenter::fromWeights);
         }
     }
 
+    private static final Loader LOADER = new Loader();
+
     /** Loads a model directory written by {@link #save}. */
     public static Segmenter load(Path dir) {
-        return load(ModelDir.open(dir));
+        return LOADER.load(dir);
     }
 
     /** Loads an opened model directory (at its info's size, perhaps {@link ModelDir#withImgsz changed}). */
     public static Segmenter load(ModelDir dir) {
-        dir.expect(TASK, "a segmentation model");
-        return fromWeights(dir.info(), dir.weights());
+        return LOADER.load(dir);
     }
 
     /** One decoded image as this model takes it: normalised float32 CHW {@code [channels, imgsz, imgsz]}. */

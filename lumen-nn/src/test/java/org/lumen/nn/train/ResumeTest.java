@@ -59,7 +59,7 @@ class ResumeTest {
         TrainState state = resume ? checkpoints.resume() : TrainState.start();
         try (Classifier model = resume ? Classifier.load(checkpoints.last()) : Classifier.create(info, config.seed())) {
             int[] calls = {0};
-            Trainer.Validator validator = m -> {
+            Validator<Classifier> validator = m -> {
                 if (failAfter > 0 && ++calls[0] > failAfter) {
                     throw new IllegalStateException("stopped");
                 }
