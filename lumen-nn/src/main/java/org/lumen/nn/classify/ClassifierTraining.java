@@ -15,10 +15,10 @@ import org.lumen.core.metrics.ClassificationMetrics;
 import org.lumen.core.report.Json;
 import org.lumen.nn.train.DataFingerprint;
 import org.lumen.nn.train.LabeledImages;
-import org.lumen.nn.train.Progress;
 import org.lumen.nn.train.Provenance;
 import org.lumen.nn.train.TrainConfig;
 import org.lumen.nn.train.TrainDefaults;
+import org.lumen.nn.train.TaskTraining;
 import org.lumen.nn.train.TrainState;
 import org.lumen.nn.train.TrainingHook;
 import org.lumen.nn.train.TrainingRun;
@@ -31,35 +31,18 @@ import org.lumen.nn.train.TrainingTask;
  * {@code folds.json} summary. The provenance given (null: the Java API's, {@link Provenance#complete}) is recorded
  * in each model with the data's fingerprint (train's and val's {@code ImageFolder.fingerprint()}).
  */
-public final class ClassifierTraining {
-    private final String arch;
-    private final int imgsz;
+public final class ClassifierTraining extends TaskTraining<ClassifierTraining> {
     private final int channels;
-    private final Path weights;
-    private final TrainConfig config;
-    private final ObjectNode provenance;
-    private Progress progress = Progress.console();
-    private TrainingHook hook = TrainingHook.NONE;
     private Path data;
 
     public ClassifierTraining(String arch, int imgsz, int channels, Path weights, TrainConfig config,
             ObjectNode provenance) {
-        this.arch = arch;
-        this.imgsz = imgsz;
+        super(arch, imgsz, weights, config, provenance);
         this.channels = channels;
-        this.weights = weights;
-        this.config = config;
-        this.provenance = provenance;
     }
 
-    public ClassifierTraining withProgress(Progress p) {
-        this.progress = p;
-        return this;
-    }
-
-    /** Trains through {@code h}, a change to every batch and loss (default {@link TrainingHook#NONE}). */
-    public ClassifierTraining withHook(TrainingHook h) {
-        this.hook = h;
+    @Override
+    protected ClassifierTraining self() {
         return this;
     }
 
@@ -149,7 +132,7 @@ public final class ClassifierTraining {
                         m -> row(Evaluation.of(m, val, config.batch())), hook);
             }
         };
-        return new TrainingRun(run, config).withProgress(progress).withHook(hook)
+        return newRun(run)
                 .train(spec, prov, data, prov.path("data_fingerprint").asText(), resume);
     }
 

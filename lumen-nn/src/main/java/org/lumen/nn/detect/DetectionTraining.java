@@ -13,8 +13,8 @@ import org.lumen.core.data.InstanceData;
 import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.train.DataFingerprint;
 import org.lumen.nn.train.DetectionAugment;
-import org.lumen.nn.train.Progress;
 import org.lumen.nn.train.TrainConfig;
+import org.lumen.nn.train.TaskTraining;
 import org.lumen.nn.train.TrainState;
 import org.lumen.nn.train.TrainingHook;
 import org.lumen.nn.train.TrainingRun;
@@ -28,44 +28,27 @@ import org.lumen.nn.train.TrainingTask;
  * ({@link DataFingerprint#of(DetectionData)}: images, labels and boxes; masks too for instance data), so resuming
  * refuses data that changed.
  */
-public final class DetectionTraining {
+public final class DetectionTraining extends TaskTraining<DetectionTraining> {
     /** The validation metrics logged each epoch; any can be monitored. */
     public static final List<String> VALIDATION_METRICS = List.of("map50", "map50_95", "completeness", "purity",
             "f1");
     /** The mask metrics logged besides those for a model that segments. */
     public static final List<String> MASK_METRICS = List.of("mask_map50", "mask_map50_95");
 
-    private final String arch;
-    private final int imgsz;
-    private final Path weights;
-    private final TrainConfig config;
     private final DetectionAugment augment;
     private final double iou;
     private final double conf;
-    private final ObjectNode provenance;
-    private Progress progress = Progress.console();
-    private TrainingHook hook = TrainingHook.NONE;
 
     public DetectionTraining(String arch, int imgsz, Path weights, TrainConfig config, DetectionAugment augment,
             double iou, double conf, ObjectNode provenance) {
-        this.arch = arch;
-        this.imgsz = imgsz;
-        this.weights = weights;
-        this.config = config;
+        super(arch, imgsz, weights, config, provenance);
         this.augment = augment;
         this.iou = iou;
         this.conf = conf;
-        this.provenance = provenance;
     }
 
-    public DetectionTraining withProgress(Progress p) {
-        this.progress = p;
-        return this;
-    }
-
-    /** Trains through {@code h}, a change to every batch and loss (default {@link TrainingHook#NONE}). */
-    public DetectionTraining withHook(TrainingHook h) {
-        this.hook = h;
+    @Override
+    protected DetectionTraining self() {
         return this;
     }
 
@@ -160,7 +143,7 @@ public final class DetectionTraining {
                         m -> row(DetectionEvaluation.of(m, valImages, config.batch(), iou, conf, false, 0)), hook);
             }
         };
-        return new TrainingRun(run, config).withProgress(progress).withHook(hook)
+        return newRun(run)
                 .train(spec, provenance, null, fingerprint, resume);
     }
 

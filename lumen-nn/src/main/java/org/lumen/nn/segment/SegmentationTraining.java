@@ -9,11 +9,11 @@ import org.lumen.core.LumenException;
 import org.lumen.core.data.MaskFolder;
 import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.train.DataFingerprint;
-import org.lumen.nn.train.Progress;
 import org.lumen.nn.train.Provenance;
 import org.lumen.nn.train.SegmentationLoss;
 import org.lumen.nn.train.TrainConfig;
 import org.lumen.nn.train.TrainDefaults;
+import org.lumen.nn.train.TaskTraining;
 import org.lumen.nn.train.TrainState;
 import org.lumen.nn.train.TrainingHook;
 import org.lumen.nn.train.TrainingRun;
@@ -27,42 +27,25 @@ import org.lumen.nn.train.TrainingTask;
  * {@code results.png}. Its models record the data's fingerprint ({@link #fingerprint}) and the loss; resuming
  * refuses a change to either.
  */
-public final class SegmentationTraining {
+public final class SegmentationTraining extends TaskTraining<SegmentationTraining> {
     /** The validation metrics logged each epoch, any of which the monitor setting may name. */
     public static final List<String> VALIDATION_METRICS = List.of("loss", "pixel_accuracy", "dice_mean", "iou_mean",
             "dice_foreground", "iou_foreground", "boundary_f1_mean");
     /** The metric that picks {@code best/} unless the monitor setting says otherwise. */
     public static final String DEFAULT_MONITOR = "dice_mean";
 
-    private final String arch;
-    private final int imgsz;
     private final int channels;
-    private final Path weights;
-    private final TrainConfig config;
     private final SegmentationLoss loss;
-    private final ObjectNode provenance;
-    private Progress progress = Progress.console();
-    private TrainingHook hook = TrainingHook.NONE;
 
     public SegmentationTraining(String arch, int imgsz, int channels, Path weights, TrainConfig config,
             SegmentationLoss loss, ObjectNode provenance) {
-        this.arch = arch;
-        this.imgsz = imgsz;
+        super(arch, imgsz, weights, config, provenance);
         this.channels = channels;
-        this.weights = weights;
-        this.config = config;
         this.loss = loss;
-        this.provenance = provenance;
     }
 
-    public SegmentationTraining withProgress(Progress p) {
-        this.progress = p;
-        return this;
-    }
-
-    /** Trains through {@code h}, a change to every batch and loss (default {@link TrainingHook#NONE}). */
-    public SegmentationTraining withHook(TrainingHook h) {
-        this.hook = h;
+    @Override
+    protected SegmentationTraining self() {
         return this;
     }
 
@@ -107,7 +90,7 @@ public final class SegmentationTraining {
                         m -> SegmentationEvaluation.of(m, valImages, config.batch(), loss).row(), hook);
             }
         };
-        return new TrainingRun(run, config).withProgress(progress).withHook(hook)
+        return newRun(run)
                 .train(spec, prov, train.root(), fingerprint, resume);
     }
 
