@@ -187,6 +187,11 @@ public final class SideBySide {
                 }
             }
         }
+        report(mode, arch, imgsz, batch, ms);
+    }
+
+    /** Prints the JSON line of one Lumen timing: the median of {@code ms}, per batch and per image, and the runtime. */
+    private static void report(String mode, String arch, int imgsz, int batch, double[] ms) {
         double median = median(ms);
         StringBuilder times = new StringBuilder();
         for (double t : ms) {
@@ -244,16 +249,7 @@ public final class SideBySide {
                 record(ms, i - warmup, t0);
             }
         }
-        double median = median(ms);
-        StringBuilder times = new StringBuilder();
-        for (double t : ms) {
-            times.append(times.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", t));
-        }
-        System.out.printf(Locale.ROOT, "{\"side\":\"lumen\",\"mode\":\"fasterrcnn\",\"arch\":\"fasterrcnn_resnet50_fpn\","
-                + "\"imgsz\":800,\"batch\":1,\"intra_op_threads\":%d,\"inter_op_threads\":%d,\"median_ms\":%.3f,"
-                + "\"ms_per_image\":%.3f,\"times_ms\":[%s],\"runtime\":\"DJL %s, libtorch %s, Java %s\"}%n",
-                JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), median, median, times,
-                Engine.getDjlVersion(), Engine.getEngine("PyTorch").getVersion(), System.getProperty("java.version"));
+        report("fasterrcnn", "fasterrcnn_resnet50_fpn", 800, 1, ms);
     }
 
     /** One untimed run of a classifier mode, for the check: its output as PyTorch's reference lays it out. */

@@ -7,17 +7,7 @@ import nom.tam.util.ArrayDataInput;
  * Reads one row of FITS samples of a given BITPIX into doubles, marking integer BLANK values as NaN.
  * One row buffer is reused for the whole image, so reading needs no memory beyond the output array.
  */
-final class FitsRowReader {
-    private final int bitpix;
-    private final Object buffer;
-    private final int width;
-
-    private FitsRowReader(int bitpix, Object buffer, int width) {
-        this.bitpix = bitpix;
-        this.buffer = buffer;
-        this.width = width;
-    }
-
+record FitsRowReader(int bitpix, Object buffer, int width) {
     /** A reader for rows of {@code width} samples, or null if {@code bitpix} is not a FITS sample type. */
     static FitsRowReader of(int bitpix, int width) {
         Object buffer = switch (bitpix) {

@@ -37,15 +37,7 @@ import org.lumen.nn.module.Module;
  * libtorch's generator the same way, so an epoch run after resuming is the epoch the uninterrupted run
  * would have run.
  */
-public final class Trainer {
-    private final TrainConfig config;
-    private final Progress progress;
-
-    public Trainer(TrainConfig config, Progress progress) {
-        this.config = config;
-        this.progress = progress;
-    }
-
+public record Trainer(TrainConfig config, Progress progress) {
     /**
      * Trains {@code model} from {@code state}'s next epoch to the configured number of epochs (or an early stop).
      *

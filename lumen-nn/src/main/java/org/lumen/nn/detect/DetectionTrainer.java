@@ -23,19 +23,11 @@ import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.models.InstanceSegmentationNet;
 
 /**
- * The detection task ({@link #task}, for a {@link TrainingRun}; {@link #fit} runs it alone in the loop every task
- * shares: shuffling, schedule, validation, checkpoints, early stopping and resume) with box-aware augmentation (YOLO's mosaic
+ * The detection task ({@link #task}, for a {@link TrainingRun}; the loop every task
+ * shares runs it: shuffling, schedule, validation, checkpoints, early stopping and resume) with box-aware augmentation (YOLO's mosaic
  * where asked), the detector's own losses, and their parts logged per epoch.
  */
-public final class DetectionTrainer {
-    private final TrainConfig config;
-    private final DetectionAugment augment;
-
-    public DetectionTrainer(TrainConfig config, DetectionAugment augment) {
-        this.config = config;
-        this.augment = augment;
-    }
-
+public record DetectionTrainer(TrainConfig config, DetectionAugment augment) {
     /**
      * The detection task of a {@link TrainingRun}: box-aware augmentation of {@code train} (and its masks for a
      * model that segments), the detector's own losses, {@code hook} applied to each batch and loss (with no output:

@@ -21,19 +21,11 @@ import org.lumen.nn.models.segmentation.SegmentationModel;
 import org.lumen.nn.module.Module;
 
 /**
- * The segmentation task ({@link #task}, for a {@link TrainingRun}; {@link #fit} runs it alone in the loop every
- * task shares: schedule, validation, checkpoints, resume, early stopping): batches whose geometric augmentation moves image and mask together
+ * The segmentation task ({@link #task}, for a {@link TrainingRun}; the loop every
+ * task shares runs it: schedule, validation, checkpoints, resume, early stopping): batches whose geometric augmentation moves image and mask together
  * and a {@link SegmentationLoss}.
  */
-public final class SegmentationTrainer {
-    private final TrainConfig config;
-    private final SegmentationLoss loss;
-
-    public SegmentationTrainer(TrainConfig config, SegmentationLoss loss) {
-        this.config = config;
-        this.loss = loss;
-    }
-
+public record SegmentationTrainer(TrainConfig config, SegmentationLoss loss) {
     /**
      * The segmentation task of a {@link TrainingRun}: batches of {@code train} whose geometric augmentation moves
      * image and mask together, the configured {@link SegmentationLoss}, {@code hook} applied to each batch and loss,
