@@ -59,17 +59,12 @@ public final class DetectionReport {
         o.put("completeness", finite(m.completeness()));
         o.put("purity", m.purity());
         o.put("f1", m.f1(-1, m.conf()));
-        Map<String, Object> per = new LinkedHashMap<>();
-        double[] ap = coco.categoryAp();
-        double[] ap50 = coco.categoryAp(0);
+        Map<String, Map<String, Object>> per = perClassAp(coco, e.classNames());
         for (int k = 0; k < e.classNames().size(); k++) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("ap50", finite(ap50[k]));
-            c.put("ap50_95", finite(ap[k]));
+            Map<String, Object> c = per.get(e.classNames().get(k));
             c.put("completeness", finite(m.completeness(k, m.conf())));
             c.put("purity", m.purity(k, m.conf()));
             c.put("instances", m.counts(k, 0)[2]);
-            per.put(e.classNames().get(k), c);
         }
         o.put("per_class", per);
         if (e.maskCoco() != null) {
@@ -78,16 +73,7 @@ public final class DetectionReport {
             mask.put("coco", mc.statsByName());
             mask.put("map50", mc.stats()[1]);
             mask.put("map50_95", mc.stats()[0]);
-            Map<String, Object> perMask = new LinkedHashMap<>();
-            double[] mAp = mc.categoryAp();
-            double[] mAp50 = mc.categoryAp(0);
-            for (int k = 0; k < e.classNames().size(); k++) {
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("ap50", finite(mAp50[k]));
-                c.put("ap50_95", finite(mAp[k]));
-                perMask.put(e.classNames().get(k), c);
-            }
-            mask.put("per_class", perMask);
+            mask.put("per_class", perClassAp(mc, e.classNames()));
             o.put("mask", mask);
         }
         o.put("confusion_matrix", m.confusion());
@@ -99,6 +85,20 @@ public final class DetectionReport {
     }
 
     /** NaN (no ground truth, or pycocotools' -1) as JSON null. */
+    /** Class name to {@code {"ap50", "ap50_95"}} (NaN as null), in class order, ready for more keys. */
+    private static Map<String, Map<String, Object>> perClassAp(CocoEvaluation coco, List<String> names) {
+        Map<String, Map<String, Object>> per = new LinkedHashMap<>();
+        double[] ap = coco.categoryAp();
+        double[] ap50 = coco.categoryAp(0);
+        for (int k = 0; k < names.size(); k++) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("ap50", finite(ap50[k]));
+            c.put("ap50_95", finite(ap[k]));
+            per.put(names.get(k), c);
+        }
+        return per;
+    }
+
     private static Double finite(double v) {
         return Double.isNaN(v) || v < 0 ? null : v;
     }

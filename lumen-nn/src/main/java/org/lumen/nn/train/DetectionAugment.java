@@ -105,47 +105,42 @@ public record DetectionAugment(double flip, boolean rotate90, double scale, doub
     }
 
     static Sample flipHorizontal(Sample s) {
-        int h = s.height();
-        int w = s.width();
-        double[] b = s.boxes().clone();
-        for (int i = 0; i < s.count(); i++) {
-            b[4 * i] = w - s.boxes()[4 * i + 2];
-            b[4 * i + 2] = w - s.boxes()[4 * i];
-        }
-        return new Sample(flipHorizontal(s.image(), s.channels(), h, w), s.channels(), h, w, b, s.labels().clone(),
-                s.masks() == null ? null : unpacked(flipHorizontal(packed(s), s.count(), h, w), s.count(), h, w));
+        return flip(s, true);
     }
 
-    private static float[] flipHorizontal(float[] src, int c, int h, int w) {
+    static Sample flipVertical(Sample s) {
+        return flip(s, false);
+    }
+
+    /** A sample mirrored left-right ({@code horizontal}) or top-bottom: image, boxes and masks together. */
+    private static Sample flip(Sample s, boolean horizontal) {
+        int h = s.height();
+        int w = s.width();
+        int lo = horizontal ? 0 : 1; // x1 (and x2 = lo + 2) or y1 (and y2)
+        int size = horizontal ? w : h;
+        double[] b = s.boxes().clone();
+        for (int i = 0; i < s.count(); i++) {
+            b[4 * i + lo] = size - s.boxes()[4 * i + lo + 2];
+            b[4 * i + lo + 2] = size - s.boxes()[4 * i + lo];
+        }
+        return new Sample(flip(s.image(), s.channels(), h, w, horizontal), s.channels(), h, w, b, s.labels().clone(),
+                s.masks() == null ? null
+                        : unpacked(flip(packed(s), s.count(), h, w, horizontal), s.count(), h, w));
+    }
+
+    /** {@code c} planes of {@code h x w} mirrored left-right ({@code horizontal}) or top-bottom, as a new array. */
+    private static float[] flip(float[] src, int c, int h, int w, boolean horizontal) {
         float[] img = new float[src.length];
         for (int ch = 0; ch < c; ch++) {
             for (int y = 0; y < h; y++) {
                 int row = (ch * h + y) * w;
+                if (!horizontal) {
+                    System.arraycopy(src, (ch * h + h - 1 - y) * w, img, row, w);
+                    continue;
+                }
                 for (int x = 0; x < w; x++) {
                     img[row + x] = src[row + w - 1 - x];
                 }
-            }
-        }
-        return img;
-    }
-
-    static Sample flipVertical(Sample s) {
-        int h = s.height();
-        int w = s.width();
-        double[] b = s.boxes().clone();
-        for (int i = 0; i < s.count(); i++) {
-            b[4 * i + 1] = h - s.boxes()[4 * i + 3];
-            b[4 * i + 3] = h - s.boxes()[4 * i + 1];
-        }
-        return new Sample(flipVertical(s.image(), s.channels(), h, w), s.channels(), h, w, b, s.labels().clone(),
-                s.masks() == null ? null : unpacked(flipVertical(packed(s), s.count(), h, w), s.count(), h, w));
-    }
-
-    private static float[] flipVertical(float[] src, int c, int h, int w) {
-        float[] img = new float[src.length];
-        for (int ch = 0; ch < c; ch++) {
-            for (int y = 0; y < h; y++) {
-                System.arraycopy(src, (ch * h + h - 1 - y) * w, img, (ch * h + y) * w, w);
             }
         }
         return img;
