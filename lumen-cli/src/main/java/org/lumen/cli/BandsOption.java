@@ -1,9 +1,7 @@
 package org.lumen.cli;
 
-import java.nio.file.Path;
 import org.lumen.core.LumenException;
 import org.lumen.core.image.Bands;
-import org.lumen.nn.model.ModelInfo;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,8 +31,7 @@ final class BandsOption {
 
     /** {@link #use(int)} for the model that {@code options} name (its model.json, or {@code --channels}). */
     void use(ModelOptions options) {
-        Path dir = options.source.model;
-        use(dir != null ? ModelInfo.read(dir).channels() : options.source.bare.channels);
+        use(options.channels());
     }
 
     /** 1 and 3 convert to each other (replicate, luma); any other count must equal the model's. */

@@ -16,6 +16,7 @@ import org.lumen.core.report.Json;
 import org.lumen.nn.detect.DetectionEvaluation;
 import org.lumen.nn.detect.DetectionTraining;
 import org.lumen.nn.detect.Detector;
+import org.lumen.nn.model.ModelDir;
 import org.lumen.nn.detect.PreparedDetections;
 import org.lumen.nn.module.Parameter;
 import picocli.CommandLine.Command;
@@ -77,13 +78,16 @@ final class CompareCommand implements Callable<Integer> {
             throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
         }
         boolean anySegments = false;
+        List<ModelDir> dirs = new ArrayList<>();
         for (Path m : models) {
-            String task = Detector.info(m).task();
+            ModelDir dir = ModelDir.open(m); // model.json read once per model
+            String task = dir.task();
             if (!task.equals("detect")) {
                 throw new LumenException(m, "is a '" + task + "' model; compare takes detectors and instance"
                         + " segmentation models");
             }
-            anySegments |= DetectionTraining.segments(Detector.info(m).arch());
+            anySegments |= DetectionTraining.segments(dir.info().arch());
+            dirs.add(dir);
         }
         DetectCli.EvalSplit es = DetectCli.EvalSplit.read(data, split, anySegments);
         DetectionData boxes = es.boxes();
@@ -91,7 +95,7 @@ final class CompareCommand implements Callable<Integer> {
             throw new LumenException(data, "the " + split + " split has no images");
         }
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Path m : models) {
+        for (ModelDir m : dirs) {
             rows.add(evaluate(m, es));
         }
         String table = markdown(rows, boxes.items().size());
@@ -120,9 +124,10 @@ final class CompareCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private Map<String, Object> evaluate(Path model, DetectCli.EvalSplit es) throws IOException {
+    private Map<String, Object> evaluate(ModelDir dir, DetectCli.EvalSplit es) throws IOException {
         DetectionData boxes = es.boxes();
-        try (Detector d = Detector.load(model)) {
+        Path model = dir.path();
+        try (Detector d = Detector.load(dir)) {
             if (!boxes.classNames().equals(d.info().classNames())) {
                 throw new LumenException(model, "classes " + d.info().classNames() + " differ from the data's "
                         + boxes.classNames());

@@ -18,6 +18,7 @@ import org.lumen.core.image.Image;
 import org.lumen.core.image.ImageDecoder;
 import org.lumen.core.image.ImageOps;
 import org.lumen.core.metrics.detection.Boxes;
+import org.lumen.nn.model.ModelDir;
 import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.detect.DetectionEvaluation;
 import org.lumen.nn.detect.DetectionNets;
@@ -87,10 +88,11 @@ final class DetectCli {
         }
     }
 
-    static void val(Path model, Path data, String split, int batch, Double conf, double iou, boolean agnostic,
+    static void val(ModelDir dir, Path data, String split, int batch, Double conf, double iou, boolean agnostic,
             Path out) throws IOException {
         checkUnit("--iou", iou);
-        try (Detector d = Detector.load(model)) {
+        Path model = dir.path();
+        try (Detector d = Detector.load(dir)) {
             double c = conf == null ? d.net().defaultConf() : conf;
             checkUnit("--conf", c);
             EvalSplit es = EvalSplit.read(data, split, d.segments());

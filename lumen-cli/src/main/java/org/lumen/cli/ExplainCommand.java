@@ -169,7 +169,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (box != null) {
             throw new LumenException("--box", "is for detectors and segmentation models; a classifier is explained for a class (--target)");
         }
-        try (Classifier model = modelOptions.open()) {
+        try (Classifier model = modelOptions.openClassifier()) {
             ModelInfo info = model.info();
             Explainer cam = explainer(model.net(), List.of());
             String name = Explainers.name(cam);

@@ -110,7 +110,7 @@ final class ExplainEvalCommand implements Callable<Integer> {
         check();
         List<Path> files = PredictCommand.expand(inputs);
         Map<String, List<double[]>> truth = boxes == null ? null : readBoxes(boxes, files);
-        try (Classifier model = modelOptions.open()) {
+        try (Classifier model = modelOptions.openClassifier()) {
             ModelInfo info = model.info();
             int s = info.imgsz();
             double tol = tolerance != null ? tolerance : PointingGame.PAPER_TOLERANCE * s / 224.0;

@@ -5,6 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.lumen.core.LumenException;
 import org.lumen.nn.classify.Classifier;
+import org.lumen.nn.detect.DetectionNets;
+import org.lumen.nn.detect.Detector;
+import org.lumen.nn.model.Model;
+import org.lumen.nn.model.ModelDir;
 import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.models.segmentation.Segmentations;
 import org.lumen.nn.segment.Segmenter;
@@ -52,96 +56,108 @@ final class ModelOptions {
         }
     }
 
+    /** The model directory {@code --model} names, its model.json read once (at {@code --imgsz} when given). */
+    private ModelDir dir;
+
+    /** The opened {@code --model} directory, at {@code --imgsz} when given; null for bare weights. */
+    ModelDir dir() {
+        if (source.model == null) {
+            return null;
+        }
+        if (dir == null) {
+            ModelDir d = ModelDir.open(source.model);
+            dir = imgsz == null ? d : d.withImgsz(checkSize(imgsz));
+        }
+        return dir;
+    }
+
+    /** The task of the model named: its model.json's, or what {@code --arch} is ({@code detect}, ...). */
+    String task() {
+        if (source.model != null) {
+            return dir().task();
+        }
+        String arch = source.bare.arch;
+        return DetectionNets.exists(arch) ? Detector.TASK
+                : Segmentations.isSegmentation(arch) ? Segmenter.TASK : Classifier.TASK;
+    }
+
+    /** The channels the model takes: its model.json's, or {@code --channels}. */
+    int channels() {
+        return source.model != null ? dir().info().channels() : source.bare.channels;
+    }
+
     /** Whether the model named is a detector (its model.json says so, or --arch names a detector). */
     boolean isDetector() {
+        return task().equals(Detector.TASK);
+    }
+
+    /**
+     * The model the options name, whatever its task, loaded once; the caller closes it. Bare weights become a
+     * model of the task their {@code --arch} belongs to.
+     */
+    Model open() {
         if (source.model != null) {
-            return org.lumen.nn.detect.Detector.info(source.model).task().equals("detect");
+            return Model.load(dir());
         }
-        return org.lumen.nn.detect.DetectionNets.exists(source.bare.arch);
+        return switch (task()) {
+            case Detector.TASK -> openDetector();
+            case Segmenter.TASK -> openSegmenter();
+            default -> openClassifier();
+        };
     }
 
     /** Loads a detector; the caller closes it. */
-    org.lumen.nn.detect.Detector openDetector() {
+    Detector openDetector() {
         if (source.model != null) {
-            org.lumen.nn.detect.Detector d = org.lumen.nn.detect.Detector.load(source.model);
-            if (imgsz == null || imgsz == d.info().imgsz()) {
-                return d;
-            }
-            ModelInfo i = d.info();
-            d.close();
-            return org.lumen.nn.detect.Detector.fromWeights(new ModelInfo(i.task(), i.arch(), i.classNames(),
-                    checkSize(imgsz), i.channels(), i.mean(), i.std(), i.provenance()),
-                    source.model.resolve(org.lumen.nn.detect.Detector.WEIGHTS));
+            return Detector.load(dir());
         }
         Bare b = source.bare;
-        if (!Files.isRegularFile(b.weights)) {
-            throw new LumenException(b.weights, "no such file");
-        }
-        return DetectCli.fromWeights(b.arch, b.weights, b.classNames(true), checkSize(imgsz == null
-                ? org.lumen.nn.detect.DetectionNets.defaultImgsz(b.arch) : imgsz));
+        return DetectCli.fromWeights(b.arch, weightsFile(), b.classNames(true), checkSize(imgsz == null
+                ? DetectionNets.defaultImgsz(b.arch) : imgsz));
     }
 
-    /** Loads the model; the caller closes it. */
-    Classifier open() {
+    /** Loads a classifier (a model.json of another task is refused, naming it); the caller closes it. */
+    Classifier openClassifier() {
         if (source.model != null) {
-            Classifier c = Classifier.load(source.model);
-            if (imgsz == null || imgsz == c.info().imgsz()) {
-                return c;
-            }
-            ModelInfo i = c.info();
-            ModelInfo resized = new ModelInfo(i.task(), i.arch(), i.classNames(), checkSize(imgsz), i.channels(), i.mean(),
-                    i.std(), i.provenance());
-            c.close();
-            return Classifier.fromWeights(resized, source.model.resolve(Classifier.WEIGHTS));
+            return Classifier.load(dir());
         }
-        Bare b = source.bare;
-        if (!Files.isRegularFile(b.weights)) {
-            throw new LumenException(b.weights, "no such file");
-        }
-        float[][] norm = ModelInfo.defaultNormalisation(b.channels);
-        ModelInfo info = new ModelInfo("classify", b.arch, b.classNames(false),
-                checkSize(imgsz == null ? 224 : imgsz), b.channels, norm[0], norm[1], null);
-        return Classifier.fromWeights(info, b.weights);
+        return Classifier.fromWeights(bareInfo(Classifier.TASK), weightsFile());
     }
 
-    /** The segmentation model the options name, or null when they name a classifier; the caller closes it. */
+    /** The segmentation model the options name, or null when they name another task; the caller closes it. */
     Segmenter openSegmenter() {
-        if (source.model != null) {
-            if (!Segmenter.task(source.model).equals(Segmenter.TASK)) {
-                return null;
-            }
-            Segmenter s = Segmenter.load(source.model);
-            if (imgsz == null || imgsz == s.info().imgsz()) {
-                return s;
-            }
-            ModelInfo i = s.info();
-            ModelInfo resized = new ModelInfo(i.task(), i.arch(), i.classNames(), checkSize(imgsz), i.channels(), i.mean(),
-                    i.std(), i.provenance());
-            s.close();
-            return Segmenter.fromWeights(resized, source.model.resolve(Classifier.WEIGHTS));
-        }
-        Bare b = source.bare;
-        if (!Segmentations.isSegmentation(b.arch)) {
+        if (!task().equals(Segmenter.TASK)) {
             return null;
         }
-        if (!Files.isRegularFile(b.weights)) {
-            throw new LumenException(b.weights, "no such file");
+        if (source.model != null) {
+            return Segmenter.load(dir());
         }
+        return Segmenter.fromWeights(bareInfo(Segmenter.TASK), weightsFile());
+    }
+
+    /** A classifier's or segmenter's model.json for bare weights: 224 px unless --imgsz, default normalisation. */
+    private ModelInfo bareInfo(String task) {
+        Bare b = source.bare;
         float[][] norm = ModelInfo.defaultNormalisation(b.channels);
-        ModelInfo info = new ModelInfo(Segmenter.TASK, b.arch, b.classNames(false),
-                checkSize(imgsz == null ? 224 : imgsz), b.channels, norm[0], norm[1], null);
-        return Segmenter.fromWeights(info, b.weights);
+        return new ModelInfo(task, b.arch, b.classNames(false), checkSize(imgsz == null ? 224 : imgsz), b.channels,
+                norm[0], norm[1], null);
+    }
+
+    /** {@code --weights}, which must be a file. */
+    private Path weightsFile() {
+        Path w = source.bare.weights;
+        if (!Files.isRegularFile(w)) {
+            throw new LumenException(w, "no such file");
+        }
+        return w;
     }
 
     /** The one range of {@code --imgsz} every command accepts (training detectors asks for a multiple of 32 in it). */
-    static final int MIN_IMGSZ = 16;
-    static final int MAX_IMGSZ = 4096;
+    static final int MIN_IMGSZ = ModelInfo.MIN_IMGSZ;
+    static final int MAX_IMGSZ = ModelInfo.MAX_IMGSZ;
 
-    /** {@code s} if it lies in {@code [MIN_IMGSZ, MAX_IMGSZ]}; refused as {@code error: --imgsz: ...} otherwise. */
+    /** {@code s} if it lies in {@code [MIN_IMGSZ, MAX_IMGSZ]} ({@link ModelInfo#checkImgsz}, the one rule). */
     static int checkSize(int s) {
-        if (s < MIN_IMGSZ || s > MAX_IMGSZ) {
-            throw new LumenException("--imgsz", "must be between " + MIN_IMGSZ + " and " + MAX_IMGSZ + ", got " + s);
-        }
-        return s;
+        return ModelInfo.checkImgsz(s);
     }
 }

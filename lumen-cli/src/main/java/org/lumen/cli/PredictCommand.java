@@ -22,7 +22,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.model.ModelInfo;
-import org.lumen.nn.model.Preprocess;
+import org.lumen.nn.model.Classification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -125,47 +125,35 @@ final class PredictCommand implements Callable<Integer> {
         if (out != null) {
             throw new LumenException("--out", "is for segmentation models; a classifier prints its predictions");
         }
-        try (Classifier model = modelOptions.open()) {
-            ModelInfo info = model.info();
-            int per = info.channels() * info.imgsz() * info.imgsz();
+        try (Classifier model = modelOptions.openClassifier()) {
             // a bad file is left out of its batch, so the good files go through the same batches as without it
             List<Path> pending = new ArrayList<>();
             List<float[]> loaded = new ArrayList<>();
             for (Path file : files) {
-                float[] img = errors.attempt(file, () -> Preprocess.load(file, info.imgsz(), info.channels()).data().clone());
+                float[] img = errors.attempt(file, () -> model.prepare(ImageDecoder.read(file)));
                 if (img != null) {
-                    Preprocess.normalise(img, info.channels(), info.imgsz(), info.mean(), info.std());
                     pending.add(file);
                     loaded.add(img);
                 }
                 if (pending.size() == batch || errors.stopped()) {
-                    classify(model, pending, loaded, per);
+                    classify(model, pending, loaded);
                 }
                 if (errors.stopped()) {
                     break;
                 }
             }
-            classify(model, pending, loaded, per);
+            classify(model, pending, loaded);
         }
         return errors.exitCode();
     }
 
-    /** Prints the predictions for the loaded images and empties both lists. */
-    private void classify(Classifier model, List<Path> pending, List<float[]> loaded, int per) throws IOException {
-        int n = pending.size();
-        if (n == 0) {
-            return;
-        }
-        ModelInfo info = model.info();
-        float[] x = new float[n * per];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(loaded.get(i), 0, x, i * per, per);
-        }
-        float[][] logits = model.logits(x, n);
-        float[][] probs = Classifier.softmax(logits);
-        for (int i = 0; i < n; i++) {
-            System.out.println(json ? jsonLine(pending.get(i), logits[i], probs[i], info)
-                    : textLine(pending.get(i), probs[i], info));
+    /** Prints the predictions for the prepared images ({@link Classifier#classify}, one batch) and empties both lists. */
+    private void classify(Classifier model, List<Path> pending, List<float[]> loaded) throws IOException {
+        List<Classification> found = model.classify(loaded);
+        for (int i = 0; i < found.size(); i++) {
+            Classification c = found.get(i);
+            System.out.println(json ? jsonLine(pending.get(i), c.logits(), c.probabilities(), model.info())
+                    : textLine(pending.get(i), c.probabilities(), model.info()));
         }
         System.out.flush();
         pending.clear();
@@ -198,7 +186,7 @@ final class PredictCommand implements Callable<Integer> {
                     if (img == null) {
                         continue;
                     }
-                    byte[] mask = model.predict(Preprocess.normalised(img, info), img.height(), img.width());
+                    byte[] mask = model.run(List.of(img)).get(0).classes();
                     Path file = tmp.resolve(e.getKey() + ".png");
                     ImageIO.write(MaskFolder.maskImage(mask, img.width(), img.height()), "png", file.toFile());
                     lines.add(segmentLine(e.getValue(), out.resolve(e.getKey() + ".png"), mask, info));

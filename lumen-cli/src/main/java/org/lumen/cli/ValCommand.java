@@ -10,6 +10,7 @@ import org.lumen.core.data.MaskFolder;
 import org.lumen.nn.segment.MaskImages;
 import org.lumen.nn.segment.SegmentationEvaluation;
 import org.lumen.nn.segment.SegmentationReport;
+import org.lumen.nn.model.ModelDir;
 import org.lumen.nn.segment.Segmenter;
 import org.lumen.nn.train.SegmentationLoss;
 import org.lumen.nn.classify.Classifier;
@@ -76,19 +77,20 @@ final class ValCommand implements Callable<Integer> {
             throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
         }
         Path target = out != null ? out : model.toAbsolutePath().getParent().resolve("val-" + split);
-        String modelTask = Segmenter.task(model);
+        ModelDir dir = ModelDir.open(model); // model.json read once
+        String modelTask = dir.task();
         if (task != null && !task.equals(modelTask)) {
             throw new LumenException("--task", "is " + task + " but " + model + " is a '" + modelTask + "' model");
         }
-        bands.use(org.lumen.nn.model.ModelInfo.read(model).channels());
+        bands.use(dir.info().channels());
         if (modelTask.equals("detect")) {
-            DetectCli.val(model, data, split, batch, conf, iou, agnostic, target);
+            DetectCli.val(dir, data, split, batch, conf, iou, agnostic, target);
             return Main.OK;
         }
         if (modelTask.equals(Segmenter.TASK)) {
-            return segment(target);
+            return segment(dir, target);
         }
-        try (Classifier m = Classifier.load(model)) {
+        try (Classifier m = Classifier.load(dir)) {
             ImageFolder folder = ImageFolder.open(data, split);
             if (!folder.classes().equals(m.classNames())) {
                 throw new LumenException(folder.folder(), "classes " + folder.classes() + " differ from the model's "
@@ -104,8 +106,8 @@ final class ValCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private int segment(Path target) throws IOException {
-        try (Segmenter m = Segmenter.load(model)) {
+    private int segment(ModelDir dir, Path target) throws IOException {
+        try (Segmenter m = Segmenter.load(dir)) {
             MaskFolder folder = MaskFolder.open(data, split);
             if (!folder.classes().equals(m.info().classNames())) {
                 throw new LumenException(folder.root().resolve(MaskFolder.CLASSES_JSON), "classes " + folder.classes()

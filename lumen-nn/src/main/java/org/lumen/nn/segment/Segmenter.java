@@ -69,11 +69,6 @@ public final class Segmenter extends LoadedModel<SegmentationModel> {
         return withWeights(create(info, 0), weights);
     }
 
-    /** The task a model directory's model.json declares ({@code classify}, {@code segment}, {@code detect}). */
-    public static String task(Path dir) {
-        return ModelDir.open(dir).task();
-    }
-
     /** Segmenters for {@link org.lumen.nn.model.Model#load} (registered in META-INF/services). */
     public static final class Loader extends TaskLoader<Segmenter> {
         public Loader() {
