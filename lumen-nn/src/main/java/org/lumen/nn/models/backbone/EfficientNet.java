@@ -1,7 +1,6 @@
 package org.lumen.nn.models.backbone;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import org.lumen.nn.layers.Dropout;
 import org.lumen.nn.layers.Lambda;
 import org.lumen.nn.layers.Linear;
@@ -31,7 +30,9 @@ public final class EfficientNet extends Backbone {
     private final Module classifier;
 
     private EfficientNet(String arch, int[][] setting, double dropout, int numClasses, int inChannels) {
-        super(arch, numClasses, inChannels);
+        // features.8: the last spatial layer (model.features[-1], as pytorch-grad-cam picks)
+        super(arch, numClasses, inChannels, "classifier.1.", "features.0.0.weight",
+                "features." + (setting.length + 1));
         Sequential f = new Sequential(new Conv2dNormActivation(inChannels, setting[0][3], 3, 2, 1, Lambda.silu()));
         int total = 0;
         for (int[] row : setting) {
@@ -62,29 +63,7 @@ public final class EfficientNet extends Backbone {
     @Override
     protected NDArray forward(NDArray x) {
         NDArray y = avgpool.apply(features.apply(x));
-        return classifier.apply(y.reshape(y.getShape().get(0), -1));
-    }
-
-    @Override
-    public String headPrefix() {
-        return "classifier.1.";
-    }
-
-    @Override
-    public String stemWeight() {
-        return "features.0.0.weight";
-    }
-
-    /** {@code features.0} (stem), the seven MBConv stages, {@code features.8}, then {@code classifier}. */
-    @Override
-    public List<String> stages() {
-        return featureStages();
-    }
-
-    /** {@code features.8}, the last spatial layer ({@code model.features[-1]}, as pytorch-grad-cam picks). */
-    @Override
-    public String defaultCamLayer() {
-        return "features.8";
+        return classifier.apply(flatten(y));
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.lumen.nn.models.backbone;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import org.lumen.nn.layers.BatchNorm2d;
 import org.lumen.nn.layers.Conv2d;
 import org.lumen.nn.layers.Dropout;
@@ -29,7 +28,8 @@ public final class MobileNetV2 extends Backbone {
     private final Module classifier;
 
     private MobileNetV2(int numClasses, int inChannels) {
-        super("mobilenet_v2", numClasses, inChannels);
+        // features.18: pytorch-grad-cam's choice for MobileNet (model.features[-1])
+        super("mobilenet_v2", numClasses, inChannels, "classifier.1.", "features.0.0.weight", "features.18");
         Sequential f = new Sequential(new Conv2dNormActivation(inChannels, 32, 3, 2, 1, Lambda.relu6()));
         int in = 32;
         for (int[] row : SETTING) {
@@ -51,29 +51,7 @@ public final class MobileNetV2 extends Backbone {
     @Override
     protected NDArray forward(NDArray x) {
         NDArray y = Functional.adaptiveAvgPool2d(features.apply(x), 1, 1);
-        return classifier.apply(y.reshape(y.getShape().get(0), -1));
-    }
-
-    @Override
-    public String headPrefix() {
-        return "classifier.1.";
-    }
-
-    @Override
-    public String stemWeight() {
-        return "features.0.0.weight";
-    }
-
-    /** {@code features.0} (stem) to {@code features.18}, then {@code classifier}. */
-    @Override
-    public List<String> stages() {
-        return featureStages();
-    }
-
-    /** {@code features.18}: pytorch-grad-cam's choice for MobileNet ({@code model.features[-1]}). */
-    @Override
-    public String defaultCamLayer() {
-        return "features.18";
+        return classifier.apply(flatten(y));
     }
 
     /**

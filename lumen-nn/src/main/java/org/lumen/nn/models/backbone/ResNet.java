@@ -25,7 +25,7 @@ public final class ResNet extends Backbone {
     private final Module fc;
 
     private ResNet(String arch, boolean bottleneck, int[] blocks, int numClasses, int inChannels) {
-        super(arch, numClasses, inChannels);
+        super(arch, numClasses, inChannels, "fc.", "conv1.weight", "layer4");
         conv1 = register("conv1", conv(inChannels, 64, 7, 2, 3));
         bn1 = register("bn1", new BatchNorm2d(64));
         relu = register("relu", Lambda.relu());
@@ -73,27 +73,12 @@ public final class ResNet extends Backbone {
             y = consume(layer, y);
         }
         y = consume(avgpool, y);
-        return fc.apply(y.reshape(y.getShape().get(0), -1));
-    }
-
-    @Override
-    public String headPrefix() {
-        return "fc.";
-    }
-
-    @Override
-    public String stemWeight() {
-        return "conv1.weight";
+        return fc.apply(flatten(y));
     }
 
     @Override
     public List<String> stages() {
         return List.of("conv1+bn1", "layer1", "layer2", "layer3", "layer4", "fc");
-    }
-
-    @Override
-    public String defaultCamLayer() {
-        return "layer4";
     }
 
     /** Two 3x3 convolutions and a shortcut (1x1 convolution + batch norm where the shape changes). */
