@@ -15,7 +15,7 @@ public abstract class RcnnBody extends Module {
      * torchvision's body for a detector named after {@code arch}: {@link MobileNetV2Body} for
      * {@code mobilenet_v2}, else {@link ResNetBody} ({@code resnet18/34/50/101}; any other name is refused there).
      *
-     * @param frozenNorm {@link FrozenBatchNorm2d} (pretrained) or trainable batch norms (from scratch)
+     * @param frozenNorm {@link org.lumen.nn.layers.FrozenBatchNorm2d} (pretrained) or trainable batch norms (from scratch)
      */
     public static RcnnBody forArch(String arch, boolean frozenNorm) {
         return "mobilenet_v2".equals(arch) ? new MobileNetV2Body(frozenNorm) : new ResNetBody(arch, frozenNorm);
