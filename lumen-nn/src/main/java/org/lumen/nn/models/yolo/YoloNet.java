@@ -241,15 +241,8 @@ public final class YoloNet implements DetectionNet {
         // (libtorch 2.7's channels-last weight gradients stray from them, by up to 10% on vgg16)
         YoloNet.checkInput(images);
         NDArray pred = net.apply(images).transpose(0, 2, 1);
-        NDArray dist = pred.get(":, :, :" + 4 * YoloV8.REG_MAX);
-        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":" + (4 * YoloV8.REG_MAX + nc));
-        float[] ax = new float[a * 2];
-        for (int i = 0; i < a; i++) {
-            ax[2 * i] = anc[i][0];
-            ax[2 * i + 1] = anc[i][1];
-        }
-        NDArray anchorPts = images.getManager().create(ax, new Shape(1, a, 2));
-        float[] decoded = NDArrayBoxes.fromDistances(anchorPts, distances(dist.stopGradient())).toFloatArray();
+        NDArray logits = logits(pred, nc);
+        float[] decoded = decode(pred.get(":, :, :" + 4 * YoloV8.REG_MAX).stopGradient(), anc);
         float[] scores = logits.stopGradient().toFloatArray();
         long[] index = new long[n];
         for (int b = 0; b < n; b++) {
@@ -284,6 +277,26 @@ public final class YoloNet implements DetectionNet {
         return logits.reshape(-1).get(images.getManager().create(index)).reshape(n, 1);
     }
 
+    /** The class logits {@code [N, A, nc]} of raw predictions {@code [N, A, 4 x REG_MAX + nc (+ more)]}. */
+    private static NDArray logits(NDArray pred, int nc) {
+        return pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":" + (4 * YoloV8.REG_MAX + nc));
+    }
+
+    /**
+     * Boxes xyxy in grid units, flat {@code [N x A x 4]}, from the distance logits {@code [N, A, 4 x REG_MAX]} and
+     * the anchors ({@link #anchors}: centre x, y, stride).
+     */
+    private static float[] decode(NDArray dist, float[][] anc) {
+        int a = anc.length;
+        float[] ax = new float[a * 2];
+        for (int i = 0; i < a; i++) {
+            ax[2 * i] = anc[i][0];
+            ax[2 * i + 1] = anc[i][1];
+        }
+        NDArray anchorPts = dist.getManager().create(ax, new Shape(1, a, 2));
+        return NDArrayBoxes.fromDistances(anchorPts, distances(dist)).toFloatArray();
+    }
+
     private static double iou(double[] p, double[] q) {
         double w = Math.min(p[2], q[2]) - Math.max(p[0], q[0]);
         double h = Math.min(p[3], q[3]) - Math.max(p[1], q[1]);
@@ -314,16 +327,8 @@ public final class YoloNet implements DetectionNet {
         int nc = net.numClasses();
         float[][] anc = anchors(h, w);
         int a = anc.length;
-        NDArray dist = pred.get(":, :, :" + 4 * YoloV8.REG_MAX);
-        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":" + (4 * YoloV8.REG_MAX + nc));
-        float[] ax = new float[a * 2];
-        for (int i = 0; i < a; i++) {
-            ax[2 * i] = anc[i][0];
-            ax[2 * i + 1] = anc[i][1];
-        }
-        NDArray anchorPts = pred.getManager().create(ax, new Shape(1, a, 2));
-        float[] boxes = NDArrayBoxes.fromDistances(anchorPts, distances(dist)).toFloatArray();
-        float[] scores = Functional.sigmoid(logits).toFloatArray();
+        float[] boxes = decode(pred.get(":, :, :" + 4 * YoloV8.REG_MAX), anc);
+        float[] scores = Functional.sigmoid(logits(pred, nc)).toFloatArray();
         List<Boxes> out = new ArrayList<>();
         for (int b = 0; b < n; b++) {
             List<Integer> keep = new ArrayList<>();

@@ -87,6 +87,21 @@ public final class YoloSegNet implements InstanceSegmentationNet {
      */
     @Override
     public List<Masked> detectMasks(NDArray images, double conf, int maxDet) {
+        List<Kept> kept = kept(images, conf, maxDet); // checks the input first
+        int h = (int) images.getShape().get(2);
+        int w = (int) images.getShape().get(3);
+        List<Masked> out = new ArrayList<>();
+        for (Kept k : kept) {
+            out.add(new Masked(k.boxes(), croppedProbs(k.coef(), k.proto(), k.boxes().xyxy(), h, w)));
+        }
+        return out;
+    }
+
+    /** One image's detections, the mask coefficients of each ({@code [K, nm]}) and the image's prototypes. */
+    private record Kept(Boxes boxes, NDArray coef, NDArray proto) {}
+
+    /** Detection on a batch in evaluation mode, per image what its masks are made from. */
+    private List<Kept> kept(NDArray images, double conf, int maxDet) {
         YoloNet.checkInput(images);
         int h = (int) images.getShape().get(2);
         int w = (int) images.getShape().get(3);
@@ -95,11 +110,10 @@ public final class YoloSegNet implements InstanceSegmentationNet {
         List<int[]> anchorsOf = new ArrayList<>();
         List<Boxes> boxes = det.detections(pred, h, w, conf, maxDet, anchorsOf);
         NDArray coef = pred.get(":, :, " + (4 * YoloV8.REG_MAX + net.numClasses()) + ":");
-        List<Masked> out = new ArrayList<>();
+        List<Kept> out = new ArrayList<>();
         for (int b = 0; b < boxes.size(); b++) {
             long[] idx = java.util.Arrays.stream(anchorsOf.get(b)).asLongStream().toArray();
-            out.add(new Masked(boxes.get(b), croppedProbs(coef.get(b).get(images.getManager().create(idx)),
-                    o.proto().get(b), boxes.get(b).xyxy(), h, w)));
+            out.add(new Kept(boxes.get(b), coef.get(b).get(images.getManager().create(idx)), o.proto().get(b)));
         }
         return out;
     }
@@ -278,24 +292,12 @@ public final class YoloSegNet implements InstanceSegmentationNet {
 
     /** Detections with their masks, per image; the network should be in evaluation mode. */
     public List<Segmentation> segment(NDArray images, double conf, int maxDet) {
-        YoloNet.checkInput(images);
+        List<Kept> kept = kept(images, conf, maxDet); // checks the input first
         int h = (int) images.getShape().get(2);
         int w = (int) images.getShape().get(3);
-        YoloV8.SegmentOutput o = net.segmentOutputs(YoloV8.inferenceLayout(net, images));
-        NDArray pred = o.pred().transpose(0, 2, 1);
-        List<int[]> anchorsOf = new ArrayList<>();
-        List<Boxes> boxes = det.detections(pred, h, w, conf, maxDet, anchorsOf);
-        int c0 = 4 * YoloV8.REG_MAX + net.numClasses();
-        NDArray coef = pred.get(":, :, " + c0 + ":");
         List<Segmentation> out = new ArrayList<>();
-        for (int b = 0; b < boxes.size(); b++) {
-            int[] anchors = anchorsOf.get(b);
-            long[] idx = new long[anchors.length];
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = anchors[i];
-            }
-            out.add(new Segmentation(boxes.get(b), masks(coef.get(b).get(images.getManager().create(idx)),
-                    o.proto().get(b), boxes.get(b).xyxy(), h, w), h, w));
+        for (Kept k : kept) {
+            out.add(new Segmentation(k.boxes(), masks(k.coef(), k.proto(), k.boxes().xyxy(), h, w), h, w));
         }
         return out;
     }
