@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.models.DetectionNet;
-import org.lumen.nn.module.Module;
+import org.lumen.nn.models.NamedDetectionNet;
 import org.lumen.nn.module.Parameter;
 import org.lumen.nn.ops.Functional;
 import org.lumen.nn.ops.Nms;
@@ -34,28 +33,14 @@ import org.lumen.nn.ops.Scalars;
  * point times the stride; the best class per anchor, scores at least {@code conf}, NMS per class at IoU 0.7 (as
  * Ultralytics' predict and val), at most {@code maxDet}.
  */
-public final class YoloNet implements DetectionNet {
+public final class YoloNet extends NamedDetectionNet<YoloV8> {
     public static final double BOX_GAIN = 7.5;
     public static final double CLS_GAIN = 0.5;
     public static final double DFL_GAIN = 1.5;
     public static final double NMS_IOU = 0.7;
 
-    private final YoloV8 net;
-    private final String arch;
-
     public YoloNet(String arch, YoloV8 net) {
-        this.arch = arch;
-        this.net = net;
-    }
-
-    @Override
-    public Module module() {
-        return net;
-    }
-
-    @Override
-    public String arch() {
-        return arch;
+        super(arch, net);
     }
 
     @Override
@@ -395,7 +380,7 @@ public final class YoloNet implements DetectionNet {
             for (Map.Entry<String, SafeTensors.Entry> e : st.entries().entrySet()) {
                 Parameter p = mine.get(e.getKey());
                 if (p == null) {
-                    throw new LumenException(weights, "unexpected tensor " + e.getKey() + " for " + arch);
+                    throw new LumenException(weights, "unexpected tensor " + e.getKey() + " for " + arch());
                 }
                 long[] shape = e.getValue().shape();
                 if (!new Shape(shape).equals(p.shape())) {
@@ -403,7 +388,7 @@ public final class YoloNet implements DetectionNet {
                         skipped++; // the class branch's last convolution: another class count
                         continue;
                     }
-                    throw new LumenException(weights, e.getKey() + ": shape " + new Shape(shape) + " but " + arch
+                    throw new LumenException(weights, e.getKey() + ": shape " + new Shape(shape) + " but " + arch()
                             + " has " + p.shape());
                 }
                 p.setValue(manager.create(st.readFloats(e.getValue()), p.shape()).toType(p.dataType(), false));
