@@ -87,21 +87,18 @@ public final class YoloSegNet implements InstanceSegmentationNet {
      */
     @Override
     public List<Masked> detectMasks(NDArray images, double conf, int maxDet) {
-        List<Kept> kept = kept(images, conf, maxDet); // checks the input first
-        int h = (int) images.getShape().get(2);
-        int w = (int) images.getShape().get(3);
-        List<Masked> out = new ArrayList<>();
-        for (Kept k : kept) {
-            out.add(new Masked(k.boxes(), croppedProbs(k.coef(), k.proto(), k.boxes().xyxy(), h, w)));
-        }
-        return out;
+        return perDetections(images, conf, maxDet,
+                (boxes, coef, proto, h, w) -> new Masked(boxes, croppedProbs(coef, proto, boxes.xyxy(), h, w)));
     }
 
-    /** One image's detections, the mask coefficients of each ({@code [K, nm]}) and the image's prototypes. */
-    private record Kept(Boxes boxes, NDArray coef, NDArray proto) {}
+    /** What a result is made of: one image's detections, their mask coefficients {@code [K, nm]}, its prototypes. */
+    @FunctionalInterface
+    private interface Kept<T> {
+        T of(Boxes boxes, NDArray coef, NDArray proto, int h, int w);
+    }
 
-    /** Detection on a batch in evaluation mode, per image what its masks are made from. */
-    private List<Kept> kept(NDArray images, double conf, int maxDet) {
+    /** Detection on a batch of {@code h x w} images in evaluation mode, then {@code result} per image. */
+    private <T> List<T> perDetections(NDArray images, double conf, int maxDet, Kept<T> result) {
         YoloNet.checkInput(images);
         int h = (int) images.getShape().get(2);
         int w = (int) images.getShape().get(3);
@@ -110,10 +107,10 @@ public final class YoloSegNet implements InstanceSegmentationNet {
         List<int[]> anchorsOf = new ArrayList<>();
         List<Boxes> boxes = det.detections(pred, h, w, conf, maxDet, anchorsOf);
         NDArray coef = pred.get(":, :, " + (4 * YoloV8.REG_MAX + net.numClasses()) + ":");
-        List<Kept> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         for (int b = 0; b < boxes.size(); b++) {
             long[] idx = java.util.Arrays.stream(anchorsOf.get(b)).asLongStream().toArray();
-            out.add(new Kept(boxes.get(b), coef.get(b).get(images.getManager().create(idx)), o.proto().get(b)));
+            out.add(result.of(boxes.get(b), coef.get(b).get(images.getManager().create(idx)), o.proto().get(b), h, w));
         }
         return out;
     }
@@ -292,14 +289,8 @@ public final class YoloSegNet implements InstanceSegmentationNet {
 
     /** Detections with their masks, per image; the network should be in evaluation mode. */
     public List<Segmentation> segment(NDArray images, double conf, int maxDet) {
-        List<Kept> kept = kept(images, conf, maxDet); // checks the input first
-        int h = (int) images.getShape().get(2);
-        int w = (int) images.getShape().get(3);
-        List<Segmentation> out = new ArrayList<>();
-        for (Kept k : kept) {
-            out.add(new Segmentation(k.boxes(), masks(k.coef(), k.proto(), k.boxes().xyxy(), h, w), h, w));
-        }
-        return out;
+        return perDetections(images, conf, maxDet,
+                (boxes, coef, proto, h, w) -> new Segmentation(boxes, masks(coef, proto, boxes.xyxy(), h, w), h, w));
     }
 
     /**
