@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.lumen.core.LumenException;
-import org.lumen.nn.layers.BatchNorm2d;
 import org.lumen.nn.layers.FrozenBatchNorm2d;
 import org.lumen.nn.models.backbone.MobileNetV2;
 import org.lumen.nn.module.Module;
@@ -30,7 +29,7 @@ public final class MobileNetV2Body extends RcnnBody {
     /** @param frozenNorm {@link FrozenBatchNorm2d} (pretrained) or a trainable {@code BatchNorm2d} */
     public MobileNetV2Body(boolean frozenNorm) {
         // the classifier's features with the body's norm layer; its head is never registered, so never allocated
-        MobileNetV2 net = MobileNetV2.create(1000, 3, frozenNorm ? FrozenBatchNorm2d::new : BatchNorm2d::new);
+        MobileNetV2 net = MobileNetV2.create(1000, 3, normLayer(frozenNorm));
         for (Map.Entry<String, Module> e : net.features().children().entrySet()) {
             blocks.add(register(e.getKey(), e.getValue()));
         }

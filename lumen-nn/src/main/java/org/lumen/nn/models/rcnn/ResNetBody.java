@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.LumenException;
-import org.lumen.nn.layers.BatchNorm2d;
 import org.lumen.nn.layers.FrozenBatchNorm2d;
 import org.lumen.nn.models.backbone.ResNet;
 
@@ -32,7 +31,7 @@ public final class ResNetBody extends RcnnBody {
     public ResNetBody(String arch, boolean frozenNorm) {
         // torchvision builds the classifier (1,000 classes, three channels) and keeps its trunk; the head here is
         // never registered, so never allocated
-        net = ResNet.create(arch, 1000, 3, frozenNorm ? FrozenBatchNorm2d::new : BatchNorm2d::new);
+        net = ResNet.create(arch, 1000, 3, normLayer(frozenNorm));
         if (net == null) {
             throw LumenException.setting("arch", "no detection body for '" + arch + "'");
         }
