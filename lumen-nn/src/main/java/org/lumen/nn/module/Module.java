@@ -67,6 +67,11 @@ public abstract class Module {
      * Never pass the caller's own input: only an array this forward created.
      */
     protected static NDArray consume(Module next, NDArray x) {
+        return consume(next::apply, x);
+    }
+
+    /** {@link #consume(Module, NDArray)} for a step that is a function, not a module ({@code Functional::silu}). */
+    protected static NDArray consume(UnaryOperator<NDArray> next, NDArray x) {
         NDArray y = next.apply(x);
         if (y != x) {
             release(x);

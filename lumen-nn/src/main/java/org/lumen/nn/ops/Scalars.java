@@ -2,6 +2,7 @@ package org.lumen.nn.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic with a number that is safe inside an autograd graph. DJL's {@code x.mul(2)} (likewise {@code div},
@@ -17,35 +18,34 @@ import ai.djl.ndarray.types.Shape;
 public final class Scalars {
     private Scalars() {}
 
+    /** {@code op(x, v)} with {@code v} as a scalar array of x's type, freed once used. */
+    private static NDArray withScalar(NDArray x, double v, BinaryOperator<NDArray> op) {
+        try (NDArray s = scalar(x, v)) {
+            return op.apply(x, s);
+        }
+    }
+
     private static NDArray scalar(NDArray x, double v) {
         return x.getManager().full(new Shape(), (float) v, x.getDataType());
     }
 
     /** {@code x * v}. */
     public static NDArray mul(NDArray x, double v) {
-        try (NDArray s = scalar(x, v)) {
-            return x.mul(s);
-        }
+        return withScalar(x, v, NDArray::mul);
     }
 
     /** {@code x / v}. */
     public static NDArray div(NDArray x, double v) {
-        try (NDArray s = scalar(x, v)) {
-            return x.div(s);
-        }
+        return withScalar(x, v, NDArray::div);
     }
 
     /** {@code x ^ v}. */
     public static NDArray pow(NDArray x, double v) {
-        try (NDArray s = scalar(x, v)) {
-            return x.pow(s);
-        }
+        return withScalar(x, v, NDArray::pow);
     }
 
     /** {@code max(x, v)} elementwise. */
     public static NDArray maximum(NDArray x, double v) {
-        try (NDArray s = scalar(x, v)) {
-            return x.maximum(s);
-        }
+        return withScalar(x, v, NDArray::maximum);
     }
 }

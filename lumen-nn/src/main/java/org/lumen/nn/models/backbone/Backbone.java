@@ -1,8 +1,9 @@
 package org.lumen.nn.models.backbone;
 
+import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
-import org.lumen.nn.module.Module;
+import org.lumen.nn.models.Network;
 
 /**
  * An image classifier with torchvision's module layout: its state-dict names are torchvision's for the same
@@ -10,45 +11,46 @@ import org.lumen.nn.module.Module;
  *
  * <p>Input {@code float32 [N, C, H, W]} normalised images; output {@code float32 [N, numClasses]} logits.
  */
-public abstract class Backbone extends Module {
-    private final String arch;
-    private final int numClasses;
-    private final int inChannels;
+public abstract class Backbone extends Network {
+    private final String headPrefix;
+    private final String stemWeight;
+    private final String camLayer;
 
-    protected Backbone(String arch, int numClasses, int inChannels) {
-        this.arch = arch;
-        this.numClasses = numClasses;
-        this.inChannels = inChannels;
-    }
-
-    /** torchvision's name for the architecture ({@code resnet18}). */
-    public final String arch() {
-        return arch;
-    }
-
-    public final int numClasses() {
-        return numClasses;
-    }
-
-    public final int inChannels() {
-        return inChannels;
+    /**
+     * @param arch torchvision's name for the architecture ({@code resnet18})
+     * @param headPrefix see {@link #headPrefix()}
+     * @param stemWeight see {@link #stemWeight()}
+     * @param camLayer see {@link #defaultCamLayer()}
+     */
+    protected Backbone(String arch, int numClasses, int inChannels, String headPrefix, String stemWeight,
+            String camLayer) {
+        super(arch, numClasses, inChannels);
+        this.headPrefix = headPrefix;
+        this.stemWeight = stemWeight;
+        this.camLayer = camLayer;
     }
 
     /**
      * Prefix of the classification head's parameters ({@code fc.} for ResNet). When transferring weights to a
      * different number of classes, tensors under it are not loaded: the head starts fresh.
      */
-    public abstract String headPrefix();
+    public final String headPrefix() {
+        return headPrefix;
+    }
 
     /** State-dict name of the first convolution's weight, adapted when the channel count differs. */
-    public abstract String stemWeight();
+    public final String stemWeight() {
+        return stemWeight;
+    }
 
     /**
      * The stages from input to output, stem first and head last; {@code --freeze N} freezes the first N. A
      * stage is a module path, or several joined by {@code +} where torchvision keeps a stage's modules side by
-     * side ({@code conv1+bn1} for ResNet's stem).
+     * side ({@code conv1+bn1} for ResNet's stem). By default {@link #featureStages()}.
      */
-    public abstract List<String> stages();
+    public List<String> stages() {
+        return featureStages();
+    }
 
     /**
      * {@link #stages()} for torchvision's {@code features} + {@code classifier} layout (MobileNet, EfficientNet,
@@ -79,5 +81,12 @@ public abstract class Backbone extends Module {
     }
 
     /** The layer Grad-CAM explains by default: the last spatial block ({@code layer4} for ResNet). */
-    public abstract String defaultCamLayer();
+    public final String defaultCamLayer() {
+        return camLayer;
+    }
+
+    /** {@code [N, ...] -> [N, rest]}: torchvision's {@code torch.flatten(x, 1)} before a linear head. */
+    protected static NDArray flatten(NDArray x) {
+        return x.reshape(x.getShape().get(0), -1);
+    }
 }

@@ -2,7 +2,6 @@ package org.lumen.nn.models.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import java.util.List;
 import org.lumen.nn.layers.Conv2d;
 import org.lumen.nn.layers.Lambda;
 import org.lumen.nn.layers.LayerNorm;
@@ -33,7 +32,9 @@ public final class ConvNeXt extends Backbone {
     private final Module classifier;
 
     private ConvNeXt(String arch, int[][] setting, double stochasticDepth, int numClasses, int inChannels) {
-        super(arch, numClasses, inChannels);
+        // features.7, the last stage (model.features[-1], as pytorch-grad-cam picks for such models)
+        super(arch, numClasses, inChannels, "classifier.2.", "features.0.0.weight",
+                "features." + (2 * setting.length - 1));
         int width = setting[0][0];
         Sequential f = new Sequential(new Sequential(conv(inChannels, width, 4, 4), new LayerNorm2d(width, EPS)));
         int total = 0;
@@ -71,28 +72,6 @@ public final class ConvNeXt extends Backbone {
     @Override
     protected NDArray forward(NDArray x) {
         return classifier.apply(avgpool.apply(features.apply(x)));
-    }
-
-    @Override
-    public String headPrefix() {
-        return "classifier.2.";
-    }
-
-    @Override
-    public String stemWeight() {
-        return "features.0.0.weight";
-    }
-
-    /** {@code features.0} (stem) to {@code features.7}, alternating stages and downsampling, then {@code classifier}. */
-    @Override
-    public List<String> stages() {
-        return featureStages();
-    }
-
-    /** {@code features.7}, the last stage ({@code model.features[-1]}, as pytorch-grad-cam picks for such models). */
-    @Override
-    public String defaultCamLayer() {
-        return "features.7";
     }
 
     /**

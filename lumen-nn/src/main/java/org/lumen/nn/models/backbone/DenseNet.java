@@ -35,7 +35,8 @@ public final class DenseNet extends Backbone {
     private final List<String> stages = new ArrayList<>();
 
     private DenseNet(String arch, int[] blockLayers, int numClasses, int inChannels) {
-        super(arch, numClasses, inChannels);
+        // Grad-CAM: features, whose output is norm5's (pytorch-grad-cam's model.features[-1])
+        super(arch, numClasses, inChannels, "classifier.", "features.conv0.weight", "features");
         Sequential f = new Sequential()
                 .add("conv0", conv(inChannels, STEM, 7, 2, 3))
                 .add("norm0", new BatchNorm2d(STEM))
@@ -90,17 +91,7 @@ public final class DenseNet extends Backbone {
     protected NDArray forward(NDArray x) {
         // torchvision applies the last ReLU and the pooling as functions, not modules: nothing here to hook.
         NDArray y = Functional.adaptiveAvgPool2d(Functional.relu(features.apply(x)), 1, 1);
-        return classifier.apply(y.reshape(y.getShape().get(0), -1));
-    }
-
-    @Override
-    public String headPrefix() {
-        return "classifier.";
-    }
-
-    @Override
-    public String stemWeight() {
-        return "features.conv0.weight";
+        return classifier.apply(flatten(y));
     }
 
     /**
@@ -110,12 +101,6 @@ public final class DenseNet extends Backbone {
     @Override
     public List<String> stages() {
         return List.copyOf(stages);
-    }
-
-    /** {@code features}, whose output is {@code norm5}'s: pytorch-grad-cam's {@code model.features[-1]}. */
-    @Override
-    public String defaultCamLayer() {
-        return "features";
     }
 
     /** {@code denselayer1..L}; input {@code [N, C, H, W]}, output {@code [N, C + L x 32, H, W]}. */

@@ -1,7 +1,7 @@
 package org.lumen.nn.models.backbone;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
+import org.lumen.nn.layers.BatchNorm2d;
 import org.lumen.nn.layers.Dropout;
 import org.lumen.nn.layers.Lambda;
 import org.lumen.nn.layers.Linear;
@@ -31,7 +31,9 @@ public final class EfficientNet extends Backbone {
     private final Module classifier;
 
     private EfficientNet(String arch, int[][] setting, double dropout, int numClasses, int inChannels) {
-        super(arch, numClasses, inChannels);
+        // features.8: the last spatial layer (model.features[-1], as pytorch-grad-cam picks)
+        super(arch, numClasses, inChannels, "classifier.1.", "features.0.0.weight",
+                "features." + (setting.length + 1));
         Sequential f = new Sequential(new Conv2dNormActivation(inChannels, setting[0][3], 3, 2, 1, Lambda.silu()));
         int total = 0;
         for (int[] row : setting) {
@@ -43,7 +45,7 @@ public final class EfficientNet extends Backbone {
             for (int i = 0; i < row[5]; i++) {
                 int in = i == 0 ? row[3] : row[4];
                 double p = STOCHASTIC_DEPTH * blockId++ / total;
-                stage.add(new MBConv(in, row[4], row[0], row[1], i == 0 ? row[2] : 1, p));
+                stage.add(mbConv(in, row[4], row[0], row[1], i == 0 ? row[2] : 1, p));
             }
             f.add(stage);
         }
@@ -62,29 +64,7 @@ public final class EfficientNet extends Backbone {
     @Override
     protected NDArray forward(NDArray x) {
         NDArray y = avgpool.apply(features.apply(x));
-        return classifier.apply(y.reshape(y.getShape().get(0), -1));
-    }
-
-    @Override
-    public String headPrefix() {
-        return "classifier.1.";
-    }
-
-    @Override
-    public String stemWeight() {
-        return "features.0.0.weight";
-    }
-
-    /** {@code features.0} (stem), the seven MBConv stages, {@code features.8}, then {@code classifier}. */
-    @Override
-    public List<String> stages() {
-        return featureStages();
-    }
-
-    /** {@code features.8}, the last spatial layer ({@code model.features[-1]}, as pytorch-grad-cam picks). */
-    @Override
-    public String defaultCamLayer() {
-        return "features.8";
+        return classifier.apply(flatten(y));
     }
 
     /**
@@ -93,29 +73,12 @@ public final class EfficientNet extends Backbone {
      * (SiLU, sigmoid), 1x1 projection Conv-BN; and child {@code stochastic_depth}. When stride is 1 and the channel
      * count is unchanged the output is {@code x + stochastic_depth(block(x))}, otherwise {@code block(x)}.
      */
-    static final class MBConv extends Module {
-        private final Module block;
-        private final Module stochasticDepth;
-        private final boolean residual;
-
-        MBConv(int in, int out, int expansion, int kernel, int stride, double dropProbability) {
-            int expanded = in * expansion;
-            Sequential b = new Sequential();
-            if (expanded != in) {
-                b.add(new Conv2dNormActivation(in, expanded, 1, 1, 1, Lambda.silu()));
-            }
-            b.add(new Conv2dNormActivation(expanded, expanded, kernel, stride, expanded, Lambda.silu()));
-            b.add(new SqueezeExcitation(expanded, Math.max(1, in / 4), Lambda.silu(), Lambda.sigmoid()));
-            b.add(new Conv2dNormActivation(expanded, out, 1, 1, 1, null));
-            block = register("block", b);
-            stochasticDepth = register("stochastic_depth", new StochasticDepth(dropProbability));
-            residual = stride == 1 && in == out;
-        }
-
-        @Override
-        protected NDArray forward(NDArray x) {
-            NDArray y = block.apply(x);
-            return residual ? x.add(stochasticDepth.apply(y)) : y;
-        }
+    static InvertedResidual mbConv(int in, int out, int expansion, int kernel, int stride, double dropProbability) {
+        int expanded = in * expansion;
+        Sequential b = InvertedResidual.expandThenDepthwise(in, expanded, kernel, stride, BatchNorm2d::new,
+                Lambda::silu);
+        b.add(new SqueezeExcitation(expanded, Math.max(1, in / 4), Lambda.silu(), Lambda.sigmoid()));
+        b.add(new Conv2dNormActivation(expanded, out, 1, 1, 1, null));
+        return new InvertedResidual("block", b, new StochasticDepth(dropProbability), stride == 1 && in == out);
     }
 }

@@ -1,7 +1,7 @@
 package org.lumen.nn.models.backbone;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
+import java.util.function.IntFunction;
 import org.lumen.nn.layers.BatchNorm2d;
 import org.lumen.nn.layers.Conv2d;
 import org.lumen.nn.layers.Dropout;
@@ -25,83 +25,56 @@ public final class MobileNetV2 extends Backbone {
     };
     private static final int LAST_CHANNELS = 1280;
 
-    private final Module features;
+    private final Sequential features;
     private final Module classifier;
 
-    private MobileNetV2(int numClasses, int inChannels) {
-        super("mobilenet_v2", numClasses, inChannels);
-        Sequential f = new Sequential(new Conv2dNormActivation(inChannels, 32, 3, 2, 1, Lambda.relu6()));
+    private MobileNetV2(int numClasses, int inChannels, IntFunction<Module> norm) {
+        // features.18: pytorch-grad-cam's choice for MobileNet (model.features[-1])
+        super("mobilenet_v2", numClasses, inChannels, "classifier.1.", "features.0.0.weight", "features.18");
+        Sequential f = new Sequential(new Conv2dNormActivation(inChannels, 32, 3, 2, 1, norm, Lambda.relu6()));
         int in = 32;
         for (int[] row : SETTING) {
             for (int i = 0; i < row[2]; i++) {
-                f.add(new InvertedResidual(in, row[1], i == 0 ? row[3] : 1, row[0]));
+                f.add(invertedResidual(in, row[1], i == 0 ? row[3] : 1, row[0], norm));
                 in = row[1];
             }
         }
-        f.add(new Conv2dNormActivation(in, LAST_CHANNELS, 1, 1, 1, Lambda.relu6()));
+        f.add(new Conv2dNormActivation(in, LAST_CHANNELS, 1, 1, 1, norm, Lambda.relu6()));
         features = register("features", f);
         classifier = register("classifier", new Sequential(new Dropout(0.2),
                 new Linear(LAST_CHANNELS, numClasses, Init.normal(0.01), Init.ZEROS)));
     }
 
     public static MobileNetV2 mobilenetV2(int numClasses, int inChannels) {
-        return new MobileNetV2(numClasses, inChannels);
+        return create(numClasses, inChannels, BatchNorm2d::new);
+    }
+
+    /** With {@code norm} after every convolution (torchvision's {@code norm_layer}). */
+    public static MobileNetV2 create(int numClasses, int inChannels, IntFunction<Module> norm) {
+        return new MobileNetV2(numClasses, inChannels, norm);
+    }
+
+    /** {@code features}, children {@code 0..18}: the feature extractor the detection body keeps. */
+    public Sequential features() {
+        return features;
     }
 
     @Override
     protected NDArray forward(NDArray x) {
         NDArray y = Functional.adaptiveAvgPool2d(features.apply(x), 1, 1);
-        return classifier.apply(y.reshape(y.getShape().get(0), -1));
-    }
-
-    @Override
-    public String headPrefix() {
-        return "classifier.1.";
-    }
-
-    @Override
-    public String stemWeight() {
-        return "features.0.0.weight";
-    }
-
-    /** {@code features.0} (stem) to {@code features.18}, then {@code classifier}. */
-    @Override
-    public List<String> stages() {
-        return featureStages();
-    }
-
-    /** {@code features.18}: pytorch-grad-cam's choice for MobileNet ({@code model.features[-1]}). */
-    @Override
-    public String defaultCamLayer() {
-        return "features.18";
+        return classifier.apply(flatten(y));
     }
 
     /**
-     * torchvision's {@code InvertedResidual}: child {@code conv} = [1x1 expand Conv-BN-ReLU6 (absent when the
-     * expansion is 1)], 3x3 depthwise Conv-BN-ReLU6 (strided), 1x1 linear projection conv, BN. The input is added
-     * back when stride is 1 and the channel count is unchanged.
+     * torchvision's {@code InvertedResidual}: child {@code conv} = [1x1 expand Conv-Norm-ReLU6 (absent when the
+     * expansion is 1)], 3x3 depthwise Conv-Norm-ReLU6 (strided), 1x1 linear projection conv, norm. The input is
+     * added back when stride is 1 and the channel count is unchanged.
      */
-    static final class InvertedResidual extends Module {
-        private final Module conv;
-        private final boolean residual;
-
-        InvertedResidual(int in, int out, int stride, int expansion) {
-            int hidden = in * expansion;
-            Sequential c = new Sequential();
-            if (expansion != 1) {
-                c.add(new Conv2dNormActivation(in, hidden, 1, 1, 1, Lambda.relu6()));
-            }
-            c.add(new Conv2dNormActivation(hidden, hidden, 3, stride, hidden, Lambda.relu6()));
-            c.add(new Conv2d(hidden, out, 1, 1, 0, 1, 1, false, Init.kaimingNormalFanOut()));
-            c.add(new BatchNorm2d(out));
-            conv = register("conv", c);
-            residual = stride == 1 && in == out;
-        }
-
-        @Override
-        protected NDArray forward(NDArray x) {
-            NDArray y = conv.apply(x);
-            return residual ? x.add(y) : y;
-        }
+    static InvertedResidual invertedResidual(int in, int out, int stride, int expansion, IntFunction<Module> norm) {
+        int hidden = in * expansion;
+        Sequential c = InvertedResidual.expandThenDepthwise(in, hidden, 3, stride, norm, Lambda::relu6);
+        c.add(new Conv2d(hidden, out, 1, 1, 0, 1, 1, false, Init.kaimingNormalFanOut()));
+        c.add(norm.apply(out));
+        return new InvertedResidual("conv", c, null, stride == 1 && in == out);
     }
 }

@@ -26,7 +26,8 @@ public final class SqueezeNet extends Backbone {
     private final Module classifier;
 
     private SqueezeNet(int numClasses, int inChannels) {
-        super("squeezenet1_1", numClasses, inChannels);
+        // Grad-CAM: features, whose output is the last Fire module's (pytorch-grad-cam's model.features[-1])
+        super("squeezenet1_1", numClasses, inChannels, "classifier.1.", "features.0.weight", "features");
         features = register("features", new Sequential(
                 conv(inChannels, 64, 3, 2, 0), Lambda.relu(), pool(),
                 new Fire(64, 16, 64), new Fire(128, 16, 64), pool(),
@@ -52,18 +53,7 @@ public final class SqueezeNet extends Backbone {
 
     @Override
     protected NDArray forward(NDArray x) {
-        NDArray y = classifier.apply(features.apply(x));
-        return y.reshape(y.getShape().get(0), -1);
-    }
-
-    @Override
-    public String headPrefix() {
-        return "classifier.1.";
-    }
-
-    @Override
-    public String stemWeight() {
-        return "features.0.weight";
+        return flatten(classifier.apply(features.apply(x)));
     }
 
     /** The stem convolution, each Fire ({@code features.3, 4, 6, 7, 9, 10, 11, 12}), then {@code classifier.1}. */
@@ -71,12 +61,6 @@ public final class SqueezeNet extends Backbone {
     public List<String> stages() {
         return List.of("features.0", "features.3", "features.4", "features.6", "features.7", "features.9",
                 "features.10", "features.11", "features.12", "classifier.1");
-    }
-
-    /** {@code features}, whose output is the last Fire module's (pytorch-grad-cam's {@code model.features[-1]}). */
-    @Override
-    public String defaultCamLayer() {
-        return "features";
     }
 
     /**

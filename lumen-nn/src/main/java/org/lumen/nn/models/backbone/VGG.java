@@ -32,7 +32,10 @@ public final class VGG extends Backbone {
     private final List<String> stages = new ArrayList<>();
 
     private VGG(String arch, int[] config, int numClasses, int inChannels) {
-        super(arch, numClasses, inChannels);
+        // Grad-CAM: the last max pool (features.30 for vgg16, features.36 for vgg19): pytorch-grad-cam's
+        // model.features[-1], a 7x7 map at 224x224
+        super(arch, numClasses, inChannels, "classifier.6.", "features.0.weight",
+                "features." + (layers(config) - 1));
         Sequential f = new Sequential();
         int channels = inChannels;
         for (int v : config) {
@@ -66,6 +69,15 @@ public final class VGG extends Backbone {
                 512, 512, 512, 512, POOL, 512, 512, 512, 512, POOL}, numClasses, inChannels);
     }
 
+    /** How many modules {@code features} holds for a configuration: a pool, or a convolution and its ReLU. */
+    private static int layers(int[] config) {
+        int n = 0;
+        for (int v : config) {
+            n += v == POOL ? 1 : 2;
+        }
+        return n;
+    }
+
     private static Linear linear(int in, int out) {
         return new Linear(in, out, Init.normal(0.01), Init.ZEROS);
     }
@@ -73,31 +85,12 @@ public final class VGG extends Backbone {
     @Override
     protected NDArray forward(NDArray x) {
         NDArray y = avgpool.apply(features.apply(x));
-        return classifier.apply(y.reshape(y.getShape().get(0), -1));
-    }
-
-    @Override
-    public String headPrefix() {
-        return "classifier.6.";
-    }
-
-    @Override
-    public String stemWeight() {
-        return "features.0.weight";
+        return classifier.apply(flatten(y));
     }
 
     /** Each convolution ({@code features.0, features.2, features.5, ...}), then {@code classifier.0, .3, .6}. */
     @Override
     public List<String> stages() {
         return List.copyOf(stages);
-    }
-
-    /**
-     * The last max pool ({@code features.30} for vgg16, {@code features.36} for vgg19): pytorch-grad-cam's
-     * {@code model.features[-1]}, a 7x7 map at 224x224.
-     */
-    @Override
-    public String defaultCamLayer() {
-        return "features." + (features.size() - 1);
     }
 }

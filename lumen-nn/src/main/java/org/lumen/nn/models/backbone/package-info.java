@@ -4,6 +4,8 @@
  * {@code convnext_tiny}), built by name through {@link org.lumen.nn.models.backbone.Backbones}; each is a
  * {@link org.lumen.nn.models.backbone.Backbone} taking normalised {@code [N, C, H, W]} images (C input channels, 3
  * by default) to {@code [N, classes]} logits, so torchvision's weights load as they are. The blocks they share
- * (torchvision's {@code Conv2dNormActivation}, {@code SqueezeExcitation}) are package-private here.
+ * (torchvision's {@code Conv2dNormActivation}, {@code SqueezeExcitation}, the inverted residual of MobileNetV2 and
+ * EfficientNet) are package-private here. ResNet and MobileNetV2 take a norm layer, as torchvision's
+ * {@code norm_layer}: the detection bodies are these classifiers' feature extractors with frozen norms.
  */
 package org.lumen.nn.models.backbone;

@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.models.DetectionNet;
-import org.lumen.nn.module.Module;
+import org.lumen.nn.models.NamedDetectionNet;
 
 /**
  * {@link FasterRcnn} (or {@link MaskRcnn}, through {@link MaskRcnnNet}) as a Lumen detector: labels 0-based
@@ -19,9 +18,7 @@ import org.lumen.nn.module.Module;
  * (resnet18/34, mobilenet_v2) sample fewer proposals per image, in training and evaluation
  * ({@link FasterRcnnLoss.Sampling#SMALL}).
  */
-public class FasterRcnnNet implements DetectionNet {
-    private final String arch;
-    private final FasterRcnn net;
+public class FasterRcnnNet extends NamedDetectionNet<FasterRcnn> {
     private final FasterRcnnLoss.Sampling sampling;
 
     public FasterRcnnNet(String arch, String body, int numClasses, int imgsz) {
@@ -39,8 +36,7 @@ public class FasterRcnnNet implements DetectionNet {
 
     /** For a subclass with a {@link FasterRcnn} of its own kind (Mask R-CNN). */
     FasterRcnnNet(String arch, FasterRcnn net, String body) {
-        this.arch = arch;
-        this.net = net;
+        super(arch, net);
         this.sampling = body.equals("resnet50") || body.equals("resnet101") ? FasterRcnnLoss.Sampling.TORCHVISION
                 : FasterRcnnLoss.Sampling.SMALL;
         net.withTestProposals(sampling.testProposals(), sampling.testProposals());
@@ -63,16 +59,6 @@ public class FasterRcnnNet implements DetectionNet {
     static int[] anchors(String body) {
         return body.equals("resnet50") || body.equals("resnet101") ? new int[] {32, 64, 128, 256, 512}
                 : new int[] {8, 16, 32, 64, 128};
-    }
-
-    @Override
-    public Module module() {
-        return net;
-    }
-
-    @Override
-    public String arch() {
-        return arch;
     }
 
     @Override
@@ -193,7 +179,7 @@ public class FasterRcnnNet implements DetectionNet {
                         skipped++;
                         continue;
                     }
-                    throw new LumenException(weights, "unexpected tensor " + e.getKey() + " for " + arch);
+                    throw new LumenException(weights, "unexpected tensor " + e.getKey() + " for " + arch());
                 }
                 ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(e.getValue().shape());
                 if (!shape.equals(p.shape())) {
@@ -202,7 +188,7 @@ public class FasterRcnnNet implements DetectionNet {
                         skipped++;
                         continue;
                     }
-                    throw new LumenException(weights, e.getKey() + ": shape " + shape + " but " + arch + " has "
+                    throw new LumenException(weights, e.getKey() + ": shape " + shape + " but " + arch() + " has "
                             + p.shape());
                 }
                 p.setValue(manager.create(st.readFloats(e.getValue()), p.shape()));

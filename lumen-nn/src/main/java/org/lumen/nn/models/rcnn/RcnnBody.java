@@ -2,6 +2,9 @@ package org.lumen.nn.models.rcnn;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
+import java.util.function.IntFunction;
+import org.lumen.nn.layers.BatchNorm2d;
+import org.lumen.nn.layers.FrozenBatchNorm2d;
 import org.lumen.nn.module.Module;
 
 /**
@@ -19,6 +22,15 @@ public abstract class RcnnBody extends Module {
      */
     public static RcnnBody forArch(String arch, boolean frozenNorm) {
         return "mobilenet_v2".equals(arch) ? new MobileNetV2Body(frozenNorm) : new ResNetBody(arch, frozenNorm);
+    }
+
+    /**
+     * The norm layer a body is built with (torchvision's {@code norm_layer}): {@link FrozenBatchNorm2d} for
+     * pretrained weights, else a trainable {@code BatchNorm2d} (torchvision's choice when neither the detector nor
+     * its backbone is pretrained).
+     */
+    static IntFunction<Module> normLayer(boolean frozenNorm) {
+        return frozenNorm ? FrozenBatchNorm2d::new : BatchNorm2d::new;
     }
 
     /** The returned stages' outputs, finest first. */

@@ -3,7 +3,7 @@
  * under its state-dict names: {@link org.lumen.nn.models.rcnn.RcnnTransform} (normalise, resize to min size 800 /
  * max size 1333, batch, boxes back to the image), {@link org.lumen.nn.models.rcnn.BackboneWithFpn}
  * ({@code backbone.body}, a {@link org.lumen.nn.models.rcnn.RcnnBody}: {@link org.lumen.nn.models.rcnn.ResNetBody}
- * or {@link org.lumen.nn.models.rcnn.MobileNetV2Body} with {@link org.lumen.nn.models.rcnn.FrozenBatchNorm2d};
+ * or {@link org.lumen.nn.models.rcnn.MobileNetV2Body} with {@link org.lumen.nn.layers.FrozenBatchNorm2d};
  * {@code backbone.fpn}, a {@link org.lumen.nn.models.rcnn.FeaturePyramidNetwork}),
  * {@link org.lumen.nn.models.rcnn.AnchorGenerator}, {@link org.lumen.nn.models.rcnn.RegionProposalNetwork}
  * ({@code rpn.head}) and {@link org.lumen.nn.models.rcnn.RoiHeads} ({@code roi_heads.box_head},

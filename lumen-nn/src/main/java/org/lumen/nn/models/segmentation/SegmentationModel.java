@@ -5,8 +5,8 @@ import org.lumen.nn.layers.BatchNorm2d;
 import org.lumen.nn.layers.Conv2d;
 import org.lumen.nn.layers.Lambda;
 import org.lumen.nn.layers.Sequential;
+import org.lumen.nn.models.Network;
 import org.lumen.nn.module.Init;
-import org.lumen.nn.module.Module;
 
 /**
  * A semantic-segmentation network: input {@code float32 [N, C, H, W]} normalised images of any size, output
@@ -14,28 +14,10 @@ import org.lumen.nn.module.Module;
  * with K = 1 the single channel is the logit of the foreground (sigmoid), with K >= 2 the classes compete
  * (softmax).
  */
-public abstract class SegmentationModel extends Module {
-    private final String arch;
-    private final int numClasses;
-    private final int inChannels;
-
+public abstract class SegmentationModel extends Network {
+    /** @param arch the name it is built from ({@code unet}, {@code unet-w16-d3}, {@code unet-resnet18}) */
     protected SegmentationModel(String arch, int numClasses, int inChannels) {
-        this.arch = arch;
-        this.numClasses = numClasses;
-        this.inChannels = inChannels;
-    }
-
-    /** The name it was built from ({@code unet}, {@code unet-w16-d3}, {@code unet-resnet18}). */
-    public final String arch() {
-        return arch;
-    }
-
-    public final int numClasses() {
-        return numClasses;
-    }
-
-    public final int inChannels() {
-        return inChannels;
+        super(arch, numClasses, inChannels);
     }
 
     /**

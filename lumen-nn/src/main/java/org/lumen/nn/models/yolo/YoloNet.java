@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.lumen.core.LumenException;
 import org.lumen.core.metrics.detection.Boxes;
-import org.lumen.nn.models.DetectionNet;
-import org.lumen.nn.module.Module;
+import org.lumen.nn.models.NamedDetectionNet;
 import org.lumen.nn.module.Parameter;
 import org.lumen.nn.ops.Functional;
 import org.lumen.nn.ops.Nms;
@@ -34,28 +33,14 @@ import org.lumen.nn.ops.Scalars;
  * point times the stride; the best class per anchor, scores at least {@code conf}, NMS per class at IoU 0.7 (as
  * Ultralytics' predict and val), at most {@code maxDet}.
  */
-public final class YoloNet implements DetectionNet {
+public final class YoloNet extends NamedDetectionNet<YoloV8> {
     public static final double BOX_GAIN = 7.5;
     public static final double CLS_GAIN = 0.5;
     public static final double DFL_GAIN = 1.5;
     public static final double NMS_IOU = 0.7;
 
-    private final YoloV8 net;
-    private final String arch;
-
     public YoloNet(String arch, YoloV8 net) {
-        this.arch = arch;
-        this.net = net;
-    }
-
-    @Override
-    public Module module() {
-        return net;
-    }
-
-    @Override
-    public String arch() {
-        return arch;
+        super(arch, net);
     }
 
     @Override
@@ -241,15 +226,8 @@ public final class YoloNet implements DetectionNet {
         // (libtorch 2.7's channels-last weight gradients stray from them, by up to 10% on vgg16)
         YoloNet.checkInput(images);
         NDArray pred = net.apply(images).transpose(0, 2, 1);
-        NDArray dist = pred.get(":, :, :" + 4 * YoloV8.REG_MAX);
-        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":" + (4 * YoloV8.REG_MAX + nc));
-        float[] ax = new float[a * 2];
-        for (int i = 0; i < a; i++) {
-            ax[2 * i] = anc[i][0];
-            ax[2 * i + 1] = anc[i][1];
-        }
-        NDArray anchorPts = images.getManager().create(ax, new Shape(1, a, 2));
-        float[] decoded = NDArrayBoxes.fromDistances(anchorPts, distances(dist.stopGradient())).toFloatArray();
+        NDArray logits = logits(pred, nc);
+        float[] decoded = decode(pred.get(":, :, :" + 4 * YoloV8.REG_MAX).stopGradient(), anc);
         float[] scores = logits.stopGradient().toFloatArray();
         long[] index = new long[n];
         for (int b = 0; b < n; b++) {
@@ -284,6 +262,26 @@ public final class YoloNet implements DetectionNet {
         return logits.reshape(-1).get(images.getManager().create(index)).reshape(n, 1);
     }
 
+    /** The class logits {@code [N, A, nc]} of raw predictions {@code [N, A, 4 x REG_MAX + nc (+ more)]}. */
+    private static NDArray logits(NDArray pred, int nc) {
+        return pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":" + (4 * YoloV8.REG_MAX + nc));
+    }
+
+    /**
+     * Boxes xyxy in grid units, flat {@code [N x A x 4]}, from the distance logits {@code [N, A, 4 x REG_MAX]} and
+     * the anchors ({@link #anchors}: centre x, y, stride).
+     */
+    private static float[] decode(NDArray dist, float[][] anc) {
+        int a = anc.length;
+        float[] ax = new float[a * 2];
+        for (int i = 0; i < a; i++) {
+            ax[2 * i] = anc[i][0];
+            ax[2 * i + 1] = anc[i][1];
+        }
+        NDArray anchorPts = dist.getManager().create(ax, new Shape(1, a, 2));
+        return NDArrayBoxes.fromDistances(anchorPts, distances(dist)).toFloatArray();
+    }
+
     private static double iou(double[] p, double[] q) {
         double w = Math.min(p[2], q[2]) - Math.max(p[0], q[0]);
         double h = Math.min(p[3], q[3]) - Math.max(p[1], q[1]);
@@ -314,16 +312,8 @@ public final class YoloNet implements DetectionNet {
         int nc = net.numClasses();
         float[][] anc = anchors(h, w);
         int a = anc.length;
-        NDArray dist = pred.get(":, :, :" + 4 * YoloV8.REG_MAX);
-        NDArray logits = pred.get(":, :, " + 4 * YoloV8.REG_MAX + ":" + (4 * YoloV8.REG_MAX + nc));
-        float[] ax = new float[a * 2];
-        for (int i = 0; i < a; i++) {
-            ax[2 * i] = anc[i][0];
-            ax[2 * i + 1] = anc[i][1];
-        }
-        NDArray anchorPts = pred.getManager().create(ax, new Shape(1, a, 2));
-        float[] boxes = NDArrayBoxes.fromDistances(anchorPts, distances(dist)).toFloatArray();
-        float[] scores = Functional.sigmoid(logits).toFloatArray();
+        float[] boxes = decode(pred.get(":, :, :" + 4 * YoloV8.REG_MAX), anc);
+        float[] scores = Functional.sigmoid(logits(pred, nc)).toFloatArray();
         List<Boxes> out = new ArrayList<>();
         for (int b = 0; b < n; b++) {
             List<Integer> keep = new ArrayList<>();
@@ -390,7 +380,7 @@ public final class YoloNet implements DetectionNet {
             for (Map.Entry<String, SafeTensors.Entry> e : st.entries().entrySet()) {
                 Parameter p = mine.get(e.getKey());
                 if (p == null) {
-                    throw new LumenException(weights, "unexpected tensor " + e.getKey() + " for " + arch);
+                    throw new LumenException(weights, "unexpected tensor " + e.getKey() + " for " + arch());
                 }
                 long[] shape = e.getValue().shape();
                 if (!new Shape(shape).equals(p.shape())) {
@@ -398,7 +388,7 @@ public final class YoloNet implements DetectionNet {
                         skipped++; // the class branch's last convolution: another class count
                         continue;
                     }
-                    throw new LumenException(weights, e.getKey() + ": shape " + new Shape(shape) + " but " + arch
+                    throw new LumenException(weights, e.getKey() + ": shape " + new Shape(shape) + " but " + arch()
                             + " has " + p.shape());
                 }
                 p.setValue(manager.create(st.readFloats(e.getValue()), p.shape()).toType(p.dataType(), false));

@@ -87,6 +87,18 @@ public final class YoloSegNet implements InstanceSegmentationNet {
      */
     @Override
     public List<Masked> detectMasks(NDArray images, double conf, int maxDet) {
+        return perDetections(images, conf, maxDet,
+                (boxes, coef, proto, h, w) -> new Masked(boxes, croppedProbs(coef, proto, boxes.xyxy(), h, w)));
+    }
+
+    /** What a result is made of: one image's detections, their mask coefficients {@code [K, nm]}, its prototypes. */
+    @FunctionalInterface
+    private interface Kept<T> {
+        T of(Boxes boxes, NDArray coef, NDArray proto, int h, int w);
+    }
+
+    /** Detection on a batch of {@code h x w} images in evaluation mode, then {@code result} per image. */
+    private <T> List<T> perDetections(NDArray images, double conf, int maxDet, Kept<T> result) {
         YoloNet.checkInput(images);
         int h = (int) images.getShape().get(2);
         int w = (int) images.getShape().get(3);
@@ -95,11 +107,10 @@ public final class YoloSegNet implements InstanceSegmentationNet {
         List<int[]> anchorsOf = new ArrayList<>();
         List<Boxes> boxes = det.detections(pred, h, w, conf, maxDet, anchorsOf);
         NDArray coef = pred.get(":, :, " + (4 * YoloV8.REG_MAX + net.numClasses()) + ":");
-        List<Masked> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         for (int b = 0; b < boxes.size(); b++) {
             long[] idx = java.util.Arrays.stream(anchorsOf.get(b)).asLongStream().toArray();
-            out.add(new Masked(boxes.get(b), croppedProbs(coef.get(b).get(images.getManager().create(idx)),
-                    o.proto().get(b), boxes.get(b).xyxy(), h, w)));
+            out.add(result.of(boxes.get(b), coef.get(b).get(images.getManager().create(idx)), o.proto().get(b), h, w));
         }
         return out;
     }
@@ -278,26 +289,8 @@ public final class YoloSegNet implements InstanceSegmentationNet {
 
     /** Detections with their masks, per image; the network should be in evaluation mode. */
     public List<Segmentation> segment(NDArray images, double conf, int maxDet) {
-        YoloNet.checkInput(images);
-        int h = (int) images.getShape().get(2);
-        int w = (int) images.getShape().get(3);
-        YoloV8.SegmentOutput o = net.segmentOutputs(YoloV8.inferenceLayout(net, images));
-        NDArray pred = o.pred().transpose(0, 2, 1);
-        List<int[]> anchorsOf = new ArrayList<>();
-        List<Boxes> boxes = det.detections(pred, h, w, conf, maxDet, anchorsOf);
-        int c0 = 4 * YoloV8.REG_MAX + net.numClasses();
-        NDArray coef = pred.get(":, :, " + c0 + ":");
-        List<Segmentation> out = new ArrayList<>();
-        for (int b = 0; b < boxes.size(); b++) {
-            int[] anchors = anchorsOf.get(b);
-            long[] idx = new long[anchors.length];
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = anchors[i];
-            }
-            out.add(new Segmentation(boxes.get(b), masks(coef.get(b).get(images.getManager().create(idx)),
-                    o.proto().get(b), boxes.get(b).xyxy(), h, w), h, w));
-        }
-        return out;
+        return perDetections(images, conf, maxDet,
+                (boxes, coef, proto, h, w) -> new Segmentation(boxes, masks(coef, proto, boxes.xyxy(), h, w), h, w));
     }
 
     /**

@@ -227,10 +227,7 @@ public final class YoloV8 extends Module {
 
         @Override
         protected NDArray forward(NDArray x) {
-            NDArray b = consume(bn, conv.apply(x));
-            NDArray y = Functional.silu(b);
-            release(b);
-            return y;
+            return consume(Functional::silu, consume(bn, conv.apply(x)));
         }
     }
 
@@ -249,12 +246,7 @@ public final class YoloV8 extends Module {
         @Override
         protected NDArray forward(NDArray x) {
             NDArray y = consume(cv2, cv1.apply(x));
-            if (!add) {
-                return y;
-            }
-            NDArray sum = x.add(y);
-            release(y);
-            return sum;
+            return add ? consume(x::add, y) : y;
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.lumen.nn.layers.Conv2d;
+import org.lumen.nn.layers.FrozenBatchNorm2d;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.module.Parameter;
 import org.lumen.nn.ops.Functional;

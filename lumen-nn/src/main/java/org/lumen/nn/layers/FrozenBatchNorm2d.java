@@ -1,12 +1,12 @@
-package org.lumen.nn.models.rcnn;
+package org.lumen.nn.layers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.lumen.nn.layers.Conv2d;
 import org.lumen.nn.module.Init;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.module.Parameter;
+import org.lumen.nn.ops.Functional;
 
 /**
  * torchvision's {@code FrozenBatchNorm2d}: batch norm with fixed statistics and affine parameters, all four
@@ -49,6 +49,19 @@ public final class FrozenBatchNorm2d extends Module {
     }
 
     /**
+     * {@code norm(conv(x))} for a convolution and the norm after it, whichever kind of norm (the detection bodies
+     * choose frozen norms, the classifiers trainable ones): at inference with nothing watching, a frozen norm is
+     * folded into the convolution ({@link #foldedInto}); otherwise, and in training, the two run one after the
+     * other as torchvision runs them, the convolution's output freed once the norm has read it.
+     */
+    public static NDArray convNorm(Module conv, Module norm, NDArray x) {
+        if (!norm.isTraining() && !watched() && norm instanceof FrozenBatchNorm2d f && conv instanceof Conv2d c) {
+            return f.foldedInto(c, x);
+        }
+        return consume(norm, conv.apply(x));
+    }
+
+    /**
      * {@code num_batches_tracked}: a checkpoint of a detector trained with ordinary batch norms (from scratch) has
      * one for each, which torchvision's {@code FrozenBatchNorm2d} drops on load.
      */
@@ -60,7 +73,7 @@ public final class FrozenBatchNorm2d extends Module {
     @Override
     protected NDArray forward(NDArray x) {
         // libtorch's batch norm with running statistics is this very affine map, in one fused pass
-        return org.lumen.nn.ops.Functional.batchNorm(x, mean.value(), var.value(), weight.value(), bias.value(),
+        return Functional.batchNorm(x, mean.value(), var.value(), weight.value(), bias.value(),
                 false, 0.1, eps);
     }
 }
