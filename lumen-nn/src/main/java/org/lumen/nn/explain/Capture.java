@@ -53,6 +53,41 @@ public final class Capture {
         return (i * c + ch) * hw;
     }
 
+    /** A channel's weight from its plane, given the plane's {@link #offset} in {@link #activations} and {@link #gradients}. */
+    @FunctionalInterface
+    public interface ChannelWeight {
+        double of(int offset);
+    }
+
+    /** {@code [n][c]}: {@code weight} of each image's each channel, the loop every gradient CAM shares. */
+    public double[][] perChannel(ChannelWeight weight) {
+        double[][] out = new double[n][c];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                out[i][ch] = weight.of(offset(i, ch));
+            }
+        }
+        return out;
+    }
+
+    /** {@code sum_xy A} over the plane at {@code offset}, in double precision. */
+    public double activationSum(int offset) {
+        return sum(activations, offset);
+    }
+
+    /** {@code sum_xy dS/dA} over the plane at {@code offset}, in double precision. */
+    public double gradientSum(int offset) {
+        return sum(gradients, offset);
+    }
+
+    private double sum(float[] v, int offset) {
+        double sum = 0;
+        for (int p = 0; p < hw; p++) {
+            sum += v[offset + p];
+        }
+        return sum;
+    }
+
     /** Refuses outputs a CAM cannot use, saying which reshape would apply. */
     static void checkSpatial(String path, Shape s) {
         if (s.dimension() == 4 && s.get(2) > 0 && s.get(3) > 0) {

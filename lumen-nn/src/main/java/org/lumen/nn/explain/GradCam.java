@@ -11,17 +11,6 @@ final class GradCam extends Cam {
 
     @Override
     protected double[][] weights(Capture a) {
-        double[][] w = new double[a.n][a.c];
-        for (int i = 0; i < a.n; i++) {
-            for (int c = 0; c < a.c; c++) {
-                double sum = 0;
-                int off = a.offset(i, c);
-                for (int p = 0; p < a.hw; p++) {
-                    sum += a.gradients[off + p];
-                }
-                w[i][c] = sum / a.hw;
-            }
-        }
-        return w;
+        return a.perChannel(off -> a.gradientSum(off) / a.hw);
     }
 }

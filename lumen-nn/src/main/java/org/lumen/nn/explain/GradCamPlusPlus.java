@@ -14,25 +14,17 @@ final class GradCamPlusPlus extends Cam {
 
     @Override
     protected double[][] weights(Capture a) {
-        double[][] w = new double[a.n][a.c];
-        for (int i = 0; i < a.n; i++) {
-            for (int c = 0; c < a.c; c++) {
-                int off = a.offset(i, c);
-                double sumA = 0;
-                for (int p = 0; p < a.hw; p++) {
-                    sumA += a.activations[off + p];
+        return a.perChannel(off -> {
+            double sumA = a.activationSum(off);
+            double sum = 0;
+            for (int p = 0; p < a.hw; p++) {
+                double g = a.gradients[off + p];
+                if (g > 0) { // relu(g) * alpha is 0 wherever g <= 0
+                    double g2 = g * g;
+                    sum += g * g2 / (2 * g2 + sumA * g2 * g + EPS);
                 }
-                double sum = 0;
-                for (int p = 0; p < a.hw; p++) {
-                    double g = a.gradients[off + p];
-                    if (g > 0) { // relu(g) * alpha is 0 wherever g <= 0
-                        double g2 = g * g;
-                        sum += g * g2 / (2 * g2 + sumA * g2 * g + EPS);
-                    }
-                }
-                w[i][c] = sum;
             }
-        }
-        return w;
+            return sum;
+        });
     }
 }

@@ -13,19 +13,12 @@ final class XGradCam extends Cam {
 
     @Override
     protected double[][] weights(Capture a) {
-        double[][] w = new double[a.n][a.c];
-        for (int i = 0; i < a.n; i++) {
-            for (int c = 0; c < a.c; c++) {
-                int off = a.offset(i, c);
-                double sumA = 0;
-                double sumGA = 0;
-                for (int p = 0; p < a.hw; p++) {
-                    sumA += a.activations[off + p];
-                    sumGA += (double) a.gradients[off + p] * a.activations[off + p];
-                }
-                w[i][c] = sumGA / (sumA + EPS);
+        return a.perChannel(off -> {
+            double sumGA = 0;
+            for (int p = 0; p < a.hw; p++) {
+                sumGA += (double) a.gradients[off + p] * a.activations[off + p];
             }
-        }
-        return w;
+            return sumGA / (a.activationSum(off) + EPS);
+        });
     }
 }
