@@ -25,6 +25,7 @@ import org.lumen.nn.detect.DetectionNets;
 import org.lumen.nn.detect.DetectionReport;
 import org.lumen.nn.detect.DetectionTraining;
 import org.lumen.nn.detect.Detector;
+import org.lumen.nn.model.Detections;
 import org.lumen.nn.detect.PreparedDetections;
 import org.lumen.nn.ops.Tiling;
 import org.lumen.nn.train.DetectionAugment;
@@ -153,11 +154,11 @@ final class DetectCli {
         if (maxDet < 1) {
             throw new LumenException("--max-det", "must be at least 1, got " + maxDet);
         }
-        boolean masks = d.segments();
         if (saveDir != null) {
             Files.createDirectories(saveDir);
         }
         List<String> names = d.info().classNames();
+        Tiling.Options tiling = tile == null ? null : new Tiling.Options(tile, overlap, mergeIou, agnostic);
         for (Path file : files) {
             // stretched once for the whole image, so that tiles share one stretch
             Image image = errors.attempt(file, () -> displayable(ImageDecoder.read(file)));
@@ -167,29 +168,9 @@ final class DetectCli {
             if (image == null) {
                 continue;
             }
-            Boxes boxes;
-            org.lumen.nn.models.MaskDetections found = null;
-            if (masks && tile == null) {
-                found = d.detectMasks(List.of(image), c, maxDet).get(0);
-                boxes = found.boxes();
-            } else if (masks) {
-                // each survivor of the merge keeps its own tile's mask, placed in the whole image
-                List<Tiling.Tile> tiles = Tiling.grid(image.width(), image.height(), tile, overlap);
-                List<org.lumen.nn.models.MaskDetections> perTile = new java.util.ArrayList<>();
-                for (Tiling.Tile t : tiles) {
-                    perTile.add(d.detectMasks(List.of(crop(image, t)), c, maxDet).get(0));
-                }
-                found = org.lumen.nn.models.MaskDetections.merge(tiles, perTile, mergeIou, agnostic, image.height(),
-                        image.width()).first(maxDet * tiles.size());
-                boxes = found.boxes();
-            } else if (tile == null) {
-                boxes = d.detect(List.of(image), c, maxDet).get(0);
-            } else {
-                List<Tiling.Tile> tiles = Tiling.grid(image.width(), image.height(), tile, overlap);
-                boxes = Tiling.detect(tiles, t -> d.detect(List.of(crop(image, t)), c, maxDet).get(0), mergeIou,
-                        agnostic);
-                boxes = boxes.first(maxDet * tiles.size());
-            }
+            Detections found = tiling == null ? d.run(List.of(image), c, maxDet).get(0)
+                    : d.runTiled(image, tiling, c, maxDet);
+            Boxes boxes = found.boxes();
             if (json) {
                 ObjectNode o = JSON.createObjectNode();
                 o.put("image", file.toString());
@@ -203,8 +184,8 @@ final class DetectCli {
                     det.put("score", boxes.scores()[i]);
                     det.put("label", boxes.labels()[i]);
                     det.put("class", names.get(boxes.labels()[i]));
-                    if (found != null) {
-                        det.set("mask", Instances.rleJson(found.rle(i)));
+                    if (found.hasMasks()) {
+                        det.set("mask", Instances.rleJson(found.masks().get(i)));
                     }
                 }
                 System.out.println(JSON.writeValueAsString(o));
@@ -216,8 +197,8 @@ final class DetectCli {
                     sb.append(String.format(Locale.ROOT, "%n  %s %.3f [%.1f, %.1f, %.1f, %.1f]",
                             names.get(boxes.labels()[i]), boxes.scores()[i], b[4 * i], b[4 * i + 1], b[4 * i + 2],
                             b[4 * i + 3]));
-                    if (found != null) {
-                        sb.append(String.format(Locale.ROOT, " mask %d px", found.rle(i).area()));
+                    if (found.hasMasks()) {
+                        sb.append(String.format(Locale.ROOT, " mask %d px", found.masks().get(i).area()));
                     }
                 }
                 System.out.println(sb);
@@ -225,7 +206,7 @@ final class DetectCli {
             System.out.flush();
             if (saveDir != null) {
                 String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-                ImageOps.writePng(BoxOverlay.render(image, boxes, null, names, found == null ? null : found.masks()),
+                ImageOps.writePng(BoxOverlay.render(image, boxes, null, names, found.masks()),
                         saveDir.resolve(stem + ".detections.png"));
             }
         }
@@ -237,18 +218,6 @@ final class DetectCli {
                 org.lumen.nn.model.Preprocess.LOW_PERCENTILE, org.lumen.nn.model.Preprocess.HIGH_PERCENTILE)
                 : image;
         return ImageOps.toChannels(img, 3);
-    }
-
-    static Image crop(Image image, Tiling.Tile t) {
-        int c = image.channels();
-        float[] out = new float[c * t.height() * t.width()];
-        for (int ch = 0; ch < c; ch++) {
-            for (int y = 0; y < t.height(); y++) {
-                System.arraycopy(image.data(), (ch * image.height() + t.y() + y) * image.width() + t.x(), out,
-                        (ch * t.height() + y) * t.width(), t.width());
-            }
-        }
-        return new Image(c, t.height(), t.width(), out, image.bitsPerSample(), image.scale());
     }
 
     /** A detector from bare weights ({@code --arch A --weights W --classes K}). */

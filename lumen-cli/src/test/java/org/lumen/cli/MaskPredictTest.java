@@ -19,6 +19,7 @@ import org.lumen.core.image.ImageOps;
 import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.detect.Detector;
 import org.lumen.nn.models.MaskDetections;
+import org.lumen.nn.ops.Tiling;
 
 /**
  * {@code predict --json} with an (untrained) Mask R-CNN: each detection carries {@code "mask"} as COCO RLE at the
@@ -100,14 +101,14 @@ class MaskPredictTest {
         assertEquals(0, r.exit(), r::toString);
         JsonNode dets = new ObjectMapper().readTree(r.outLines().get(0)).get("detections");
         // what the library gives for the same tiles (4 of 32 px over 40 x 56), merged at IoU 0.5 as predict merges
-        List<org.lumen.nn.ops.Tiling.Tile> tiles = org.lumen.nn.ops.Tiling.grid(W, H, 32, 8);
+        List<Tiling.Tile> tiles = Tiling.grid(W, H, 32, 8);
         assertEquals(4, tiles.size());
         MaskDetections want;
         try (Detector d = Detector.load(model)) {
             Image img = ImageDecoder.read(image);
             List<MaskDetections> perTile = new java.util.ArrayList<>();
-            for (org.lumen.nn.ops.Tiling.Tile t : tiles) {
-                perTile.add(d.detectMasks(List.of(DetectCli.crop(img, t)), 0, 10).get(0));
+            for (Tiling.Tile t : tiles) {
+                perTile.add(d.detectMasks(List.of(Tiling.crop(img, t)), 0, 10).get(0));
             }
             want = MaskDetections.merge(tiles, perTile, 0.5, false, H, W).first(40);
         }

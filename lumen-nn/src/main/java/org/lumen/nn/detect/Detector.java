@@ -20,6 +20,7 @@ import org.lumen.nn.models.DetectionNet;
 import org.lumen.nn.models.InstanceSegmentationNet;
 import org.lumen.nn.models.MaskDetections;
 import org.lumen.nn.module.Module;
+import org.lumen.nn.ops.Tiling;
 import org.lumen.nn.weights.Weights;
 
 /**
@@ -113,6 +114,30 @@ public final class Detector extends LoadedModel<DetectionNet> {
             detect(images, conf, maxDet).forEach(b -> out.add(Detections.of(b)));
         }
         return out;
+    }
+
+    /**
+     * Detections of one image far larger than the model's size, the way survey images are searched: cut into
+     * overlapping square tiles ({@link Tiling#grid}), each tile detected alone (scoring at least {@code conf}, at
+     * most {@code maxDet} per tile), the tiles' boxes moved back into the image and the duplicates of the overlaps
+     * merged by NMS ({@link Tiling.Options}); each survivor keeps its own tile's mask, placed in the whole image.
+     * At most {@code maxDet} per tile survive, best first, in the image's pixels.
+     */
+    public Detections runTiled(Image image, Tiling.Options tiling, double conf, int maxDet) {
+        List<Tiling.Tile> tiles = Tiling.grid(image.width(), image.height(), tiling.size(), tiling.overlap());
+        List<Detections> perTile = new ArrayList<>();
+        for (Tiling.Tile t : tiles) {
+            perTile.add(run(List.of(Tiling.crop(image, t)), conf, maxDet).get(0));
+        }
+        int keep = maxDet * tiles.size();
+        if (segments()) {
+            List<MaskDetections> masked = perTile.stream().map(p -> new MaskDetections(p.boxes(), p.masks())).toList();
+            return Detections.of(MaskDetections.merge(tiles, masked, tiling.mergeIou(), tiling.classAgnostic(),
+                    image.height(), image.width()).first(keep));
+        }
+        Boxes merged = Tiling.merge(tiles, perTile.stream().map(Detections::boxes).toList(), tiling.mergeIou(),
+                tiling.classAgnostic()).boxes();
+        return Detections.of(merged.first(keep));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.lumen.core.LumenException;
+import org.lumen.core.image.Image;
 import org.lumen.core.metrics.detection.Boxes;
 
 /**
@@ -20,6 +21,26 @@ public final class Tiling {
     public record Tile(int x, int y, int width, int height) {}
 
     private Tiling() {}
+
+    /**
+     * How an image is tiled and the tiles' detections merged: square tiles of {@code size} pixels overlapping by
+     * {@code overlap}, duplicates those overlapping more than {@code mergeIou} (IoU), across classes when
+     * {@code classAgnostic} (as the clump paper merges), else within each class.
+     */
+    public record Options(int size, int overlap, double mergeIou, boolean classAgnostic) {}
+
+    /** The pixels of {@code image} under tile {@code t}, every channel, as a new image of the tile's size. */
+    public static Image crop(Image image, Tile t) {
+        int c = image.channels();
+        float[] out = new float[c * t.height() * t.width()];
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < t.height(); y++) {
+                System.arraycopy(image.data(), (ch * image.height() + t.y() + y) * image.width() + t.x(), out,
+                        (ch * t.height() + y) * t.width(), t.width());
+            }
+        }
+        return new Image(c, t.height(), t.width(), out, image.bitsPerSample(), image.scale());
+    }
 
     /**
      * The tiles covering a {@code width x height} image.
