@@ -18,7 +18,6 @@ import org.lumen.nn.detect.DetectionTraining;
 import org.lumen.nn.detect.Detector;
 import org.lumen.nn.model.ModelDir;
 import org.lumen.nn.detect.PreparedDetections;
-import org.lumen.nn.module.Parameter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -136,13 +135,8 @@ final class CompareCommand implements Callable<Integer> {
             PreparedDetections prepared = es.prepare(d.info().imgsz());
             double preMs = (System.nanoTime() - t0) / 1e6 / prepared.size();
             DetectionEvaluation e = DetectionEvaluation.of(d, prepared, batch, iou, conf, false, preMs);
-            double[] ms = timed(d, prepared);
-            long params = 0;
-            for (Parameter p : d.net().module().stateDict().values()) {
-                if (p.kind() == Parameter.Kind.WEIGHT) {
-                    params += p.shape().size();
-                }
-            }
+            double[] ms = DetectionEvaluation.msPerImage(d, prepared, batch, conf);
+            long params = d.weightCount();
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", model.toString());
             r.put("arch", d.info().arch());
@@ -159,45 +153,6 @@ final class CompareCommand implements Callable<Integer> {
             r.put("ms_total", preMs + ms[0] + ms[1]);
             return r;
         }
-    }
-
-    /**
-     * Milliseconds per image as a user would run the model: detections at {@code --conf} (at most 100 per image)
-     * in batches of {@code --batch}, then boxes scaled and masks pasted at each original image's size; after two
-     * warm-up passes, which pay for allocation and the engine's set-up.
-     */
-    private double[] timed(Detector d, PreparedDetections prepared) {
-        int n = prepared.size();
-        long inferNs = 0;
-        long postNs = 0;
-        for (int pass = -2; pass < 1; pass++) {
-            int to0 = pass < 0 ? Math.min(batch, n) : n;
-            for (int from = 0; from < to0; from += batch) {
-                int to = Math.min(to0, from + batch);
-                List<float[]> images = new ArrayList<>();
-                for (int i = from; i < to; i++) {
-                    images.add(prepared.pixels(i));
-                }
-                long t0 = System.nanoTime();
-                try (Detector.Prepared found = d.detectPrepared(images, conf, DetectionEvaluation.EVAL_MAX_DET,
-                        true)) {
-                    long t1 = System.nanoTime();
-                    for (int i = from; i < to; i++) {
-                        int[] size = prepared.originalSize(i);
-                        var b = Detector.scale(found.boxes().get(i - from), (double) size[0] / prepared.imgsz(),
-                                (double) size[1] / prepared.imgsz());
-                        if (found.seg() != null) {
-                            found.paste(i - from, b, size[1], size[0]);
-                        }
-                    }
-                    if (pass == 0) {
-                        inferNs += t1 - t0;
-                        postNs += System.nanoTime() - t1;
-                    }
-                }
-            }
-        }
-        return new double[] {inferNs / 1e6 / n, postNs / 1e6 / n};
     }
 
     private String markdown(List<Map<String, Object>> rows, int images) {

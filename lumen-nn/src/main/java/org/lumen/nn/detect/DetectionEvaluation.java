@@ -45,12 +45,50 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
     public static DetectionEvaluation of(Detector model, PreparedDetections data, int batch, double iou,
             double conf, boolean classAgnostic, double preprocessMs) {
         int n = data.size();
-        int s = data.imgsz();
-        List<Boxes> truth = new ArrayList<>();
-        List<Boxes> dets = new ArrayList<>();
         boolean masks = model.segments() && data.hasMasks();
-        List<List<Rle>> maskDets = new ArrayList<>();
-        double evalConf = model.net().evalConf();
+        Pass p = pass(model, data, n, batch, model.net().evalConf(), masks);
+        List<Boxes> truth = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int[] size = data.originalSize(i);
+            truth.add(Detector.scale(data.truth(i), (double) size[0] / data.imgsz(), (double) size[1] / data.imgsz()));
+        }
+        List<Boxes> dets = p.dets();
+        List<List<Rle>> maskDets = p.masks();
+        List<String> names = model.info().classNames();
+        CocoEvaluation coco = CocoEval.evaluate(groundTruth(truth, data, names), results(dets, null), IouType.BBOX);
+        CocoEvaluation maskCoco = masks ? CocoEval.evaluate(maskTruth(data, names), results(dets, maskDets),
+                IouType.SEGM) : null;
+        DetectionMetrics metrics = DetectionMetrics.evaluate(truth, dets, names.size(), iou, conf, classAgnostic);
+        double[] ms = {preprocessMs, n == 0 ? 0 : p.inferNs() / 1e6 / n, n == 0 ? 0 : p.postNs() / 1e6 / n};
+        return new DetectionEvaluation(names, truth, dets, coco, maskCoco, maskDets, metrics, ms);
+    }
+
+    /**
+     * Milliseconds per image as a user runs the detector, {inference, postprocess}: detections at {@code conf}
+     * (at most {@link #EVAL_MAX_DET} per image) in batches of {@code batch}, then boxes scaled and (for a model
+     * that segments) masks pasted at each original image's size; after two warm-up batches, which pay for
+     * allocation and the engine's set-up.
+     */
+    public static double[] msPerImage(Detector model, PreparedDetections data, int batch, double conf) {
+        int n = data.size();
+        if (n == 0) {
+            return new double[] {0, 0};
+        }
+        for (int warmUp = 0; warmUp < 2; warmUp++) {
+            pass(model, data, Math.min(batch, n), batch, conf, model.segments());
+        }
+        Pass p = pass(model, data, n, batch, conf, model.segments());
+        return new double[] {p.inferNs() / 1e6 / n, p.postNs() / 1e6 / n};
+    }
+
+    /** A pass's detections in original pixels (and masks, or null), and its time in and after the network. */
+    private record Pass(List<Boxes> dets, List<List<Rle>> masks, long inferNs, long postNs) {}
+
+    /** The first {@code n} images of {@code data} through the detector, {@code batch} at a time. */
+    private static Pass pass(Detector model, PreparedDetections data, int n, int batch, double conf, boolean masks) {
+        int s = data.imgsz();
+        List<Boxes> dets = new ArrayList<>();
+        List<List<Rle>> maskDets = masks ? new ArrayList<>() : null;
         long inferNs = 0;
         long postNs = 0;
         for (int from = 0; from < n; from += batch) {
@@ -60,15 +98,12 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
                 images.add(data.pixels(i));
             }
             long t0 = System.nanoTime();
-            try (Detector.Prepared out = model.detectPrepared(images, evalConf, EVAL_MAX_DET, masks)) {
+            try (Detector.Prepared out = model.detectPrepared(images, conf, EVAL_MAX_DET, masks)) {
                 long t1 = System.nanoTime();
                 for (int i = from; i < to; i++) {
                     int[] size = data.originalSize(i);
-                    double fx = (double) size[0] / s;
-                    double fy = (double) size[1] / s;
-                    Boxes b = Detector.scale(out.boxes().get(i - from), fx, fy);
+                    Boxes b = Detector.scale(out.boxes().get(i - from), (double) size[0] / s, (double) size[1] / s);
                     dets.add(b);
-                    truth.add(Detector.scale(data.truth(i), fx, fy));
                     if (masks) {
                         maskDets.add(out.paste(i - from, b, size[1], size[0]));
                     }
@@ -77,13 +112,7 @@ public record DetectionEvaluation(List<String> classNames, List<Boxes> truth, Li
                 inferNs += t1 - t0;
             }
         }
-        List<String> names = model.info().classNames();
-        CocoEvaluation coco = CocoEval.evaluate(groundTruth(truth, data, names), results(dets, null), IouType.BBOX);
-        CocoEvaluation maskCoco = masks ? CocoEval.evaluate(maskTruth(data, names), results(dets, maskDets),
-                IouType.SEGM) : null;
-        DetectionMetrics metrics = DetectionMetrics.evaluate(truth, dets, names.size(), iou, conf, classAgnostic);
-        double[] ms = {preprocessMs, n == 0 ? 0 : inferNs / 1e6 / n, n == 0 ? 0 : postNs / 1e6 / n};
-        return new DetectionEvaluation(names, truth, dets, coco, maskCoco, masks ? maskDets : null, metrics, ms);
+        return new Pass(dets, maskDets, inferNs, postNs);
     }
 
     /** The ground-truth masks at the original sizes as a COCO dataset (ids as {@link #groundTruth}). */

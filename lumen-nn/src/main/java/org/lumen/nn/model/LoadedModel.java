@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.lumen.core.io.AtomicFiles;
 import org.lumen.nn.module.Module;
+import org.lumen.nn.module.Parameter;
 import org.lumen.nn.weights.Weights;
 
 /**
@@ -57,6 +58,17 @@ public abstract class LoadedModel<N> implements Model {
     @Override
     public void save(Path dir, AtomicFiles.FolderWriter extra) throws IOException {
         ModelDir.save(dir, info, module(), extra);
+    }
+
+    /** How many learnable weights the network has (buffers such as batch-norm statistics not counted). */
+    public long weightCount() {
+        long n = 0;
+        for (Parameter p : module().stateDict().values()) {
+            if (p.kind() == Parameter.Kind.WEIGHT) {
+                n += p.shape().size();
+            }
+        }
+        return n;
     }
 
     public N net() {
