@@ -18,16 +18,11 @@ import org.lumen.core.LumenException;
  * <p>Cost: {@code C} extra forward passes per image and layer ({@code C} = the layer's channels), run
  * {@code optBatchSize} at a time; the layers before the target layer run in each of them.
  */
-final class AblationCam extends Cam {
+final class AblationCam extends GradientFreeCam {
     static final float ABLATION_OFFSET = 1e7f;
 
     AblationCam(Settings settings) {
         super(settings);
-    }
-
-    @Override
-    protected boolean usesGradients() {
-        return false;
     }
 
     @Override

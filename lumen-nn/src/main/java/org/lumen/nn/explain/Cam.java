@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.lumen.core.LumenException;
+import org.lumen.core.Require;
 import org.lumen.nn.models.backbone.Backbone;
 import org.lumen.nn.models.backbone.Backbones;
 import org.lumen.nn.module.Module;
@@ -440,10 +441,7 @@ public abstract class Cam implements Explainer {
 
         /** Masked or ablated forward passes run per batch by scorecam and ablationcam (default 16). */
         public Builder optBatchSize(int batchSize) {
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-            }
-            this.batchSize = batchSize;
+            this.batchSize = Require.atLeast("batch size", batchSize, 1);
             return this;
         }
 

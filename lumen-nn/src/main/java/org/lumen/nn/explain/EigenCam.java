@@ -4,14 +4,9 @@ package org.lumen.nn.explain;
  * Eigen-CAM (Muhammad and Yeasin 2020): the activations' projection on their first principal component
  * ({@link Projection}); no gradients, so the map does not depend on the target class.
  */
-final class EigenCam extends Cam {
+final class EigenCam extends GradientFreeCam {
     EigenCam(Settings settings) {
         super(settings);
-    }
-
-    @Override
-    protected boolean usesGradients() {
-        return false;
     }
 
     @Override

@@ -9,16 +9,11 @@ package org.lumen.nn.explain;
  * <p>Cost: {@code C} extra forward passes per image and layer ({@code C} = the layer's channels, 512 for
  * resnet18's {@code layer4}), run {@code optBatchSize} at a time, after the one shared capture pass.
  */
-final class ScoreCam extends Cam {
+final class ScoreCam extends GradientFreeCam {
     static final double MASK_EPS = 1e-8;
 
     ScoreCam(Settings settings) {
         super(settings);
-    }
-
-    @Override
-    protected boolean usesGradients() {
-        return false;
     }
 
     @Override

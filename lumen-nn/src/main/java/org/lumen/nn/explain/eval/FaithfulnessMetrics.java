@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.lumen.core.Require;
 import org.lumen.nn.module.Module;
 
 /**
@@ -297,10 +298,7 @@ public final class FaithfulnessMetrics {
 
         /** Steps of the deletion and insertion curves (default 50): {@code ceil(H*W / steps)} pixels each. */
         public Builder optSteps(int steps) {
-            if (steps < 1) {
-                throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-            }
-            this.steps = steps;
+            this.steps = Require.atLeast("steps", steps, 1);
             return this;
         }
 
@@ -344,10 +342,7 @@ public final class FaithfulnessMetrics {
 
         /** Perturbed images per forward pass (default 64). */
         public Builder optBatchSize(int batchSize) {
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-            }
-            this.batchSize = batchSize;
+            this.batchSize = Require.atLeast("batch size", batchSize, 1);
             return this;
         }
 
