@@ -18,7 +18,6 @@ import org.lumen.core.image.Image;
 import org.lumen.core.report.Json;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.model.ModelInfo;
-import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.explain.Attribution;
 import org.lumen.nn.explain.Cam;
 import org.lumen.nn.explain.Explainer;
@@ -117,15 +116,14 @@ final class ExplainEvalCommand implements Callable<Integer> {
             List<Explainer> cams = new ArrayList<>();
             List<String> layerPaths = List.of();
             for (String m : methods) {
-                if (Attribution.isAttribution(m)) {
-                    cams.add(Attribution.builder().setModel(model.net()).setMethod(m).optSeed(seed)
-                            .optLayers(m.equals("guided-gradcam") ? layers : null).build());
-                } else {
-                    Cam c = Cam.builder().setModel(model.net()).setMethod(m).optLayers(layers == null ? List.of() : layers)
-                            .build();
+                // --layer is for the CAMs and guided-gradcam's Grad-CAM; the other attributions take no layer
+                boolean takesLayers = !Attribution.isAttribution(m) || m.equalsIgnoreCase("guided-gradcam");
+                Explainer e = Explainers.create(model.net(), m, takesLayers ? layers : null, List.of(), false,
+                        b -> b.optSeed(seed));
+                if (e instanceof Cam c) {
                     layerPaths = c.settings().layerPaths();
-                    cams.add(c);
                 }
+                cams.add(e);
             }
             FaithfulnessMetrics metrics = FaithfulnessMetrics.builder().setModel(model.net()).optScore(score)
                     .optSteps(steps).optRoadPercentiles(percentiles).optSeed(seed).build();
@@ -134,11 +132,8 @@ final class ExplainEvalCommand implements Callable<Integer> {
             List<List<double[]>> gt = truth == null ? null : new ArrayList<>();
             for (Path f : files) {
                 Image raw = org.lumen.core.image.ImageDecoder.read(f);
-                Image img = Preprocess.fit(raw, s, info.channels());
-                float[] v = img.data().clone();
-                Preprocess.normalise(v, info.channels(), s, info.mean(), info.std());
                 names.add(f.toString());
-                images.add(v);
+                images.add(model.prepare(raw));
                 if (gt != null) {
                     gt.add(scaled(truth.get(f.getFileName().toString()), s / (double) raw.width(), s / (double) raw.height()));
                 }
