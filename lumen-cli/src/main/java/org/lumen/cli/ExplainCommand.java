@@ -22,12 +22,11 @@ import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.explain.Attribution;
-import org.lumen.nn.explain.DetectionTarget;
 import org.lumen.nn.explain.Explainer;
 import org.lumen.nn.explain.Explainers;
 import org.lumen.nn.explain.Explanation;
 import org.lumen.nn.explain.Regions;
-import org.lumen.nn.explain.SegmentationTarget;
+import org.lumen.nn.explain.TargetedExplainer;
 import org.lumen.nn.explain.eval.ExplainBoxes;
 import org.lumen.nn.module.Module;
 import picocli.CommandLine.Command;
@@ -145,9 +144,7 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batch < 1 || batch > 256) {
-            throw new LumenException("--batch", "must be between 1 and 256, got " + batch);
-        }
+        Flags.between("--batch", batch, 1, Flags.MAX_EXPLAIN_BATCH);
         if (!(boxFraction >= 0 && boxFraction <= 1)) {
             throw new LumenException("--box-fraction", "must be between 0 and 1, got " + boxFraction);
         }
@@ -267,20 +264,12 @@ final class ExplainCommand implements Callable<Integer> {
             throw new LumenException("--target", "name the class to explain, one of " + seg.info().classNames());
         }
         ModelInfo info = seg.info();
-        int s = info.imgsz();
         int cls = resolveTarget(target, info.classNames());
-        SegmentationTarget wrapped = new SegmentationTarget(seg.net());
-        Explainer explainer = explainer(wrapped, List.of(SegmentationTarget.defaultLayer(seg.net())));
-        return oneByOne(files, stems, explainer, seg.manager(), s, raw -> {
-            Image img = Preprocess.fit(raw, s, info.channels());
-            float[] v = img.data().clone();
-            Preprocess.normalise(v, info.channels(), s, info.mean(), info.std());
-            float[] mask = regionMask != null ? Regions.mask(regionMask, raw.width(), raw.height(), s, region.toString())
-                    : Regions.boxMask(boxArray(), raw.width(), raw.height(), s);
-            wrapped.setTargets(new float[][] {mask}, new int[] {cls});
-            return new Single(img, v);
-        }, e -> String.format(Locale.ROOT, "%s over the region (mean logit %.4g)", info.classNames().get(cls),
-                e.score()));
+        TargetedExplainer.Place place = regionMask != null ? TargetedExplainer.Place.mask(regionMask, region.toString())
+                : TargetedExplainer.Place.box(boxArray());
+        return oneByOne(files, stems, TargetedExplainer.of(seg, this::explainer), place, cls,
+                e -> String.format(Locale.ROOT, "%s over the region (mean logit %.4g)", info.classNames().get(cls),
+                        e.score()));
     }
 
     /** {@code --box} as an array (null when not given). */
@@ -294,31 +283,20 @@ final class ExplainCommand implements Callable<Integer> {
             throw new LumenException("--box", "a detector needs --box X1,Y1,X2,Y2 with X2 > X1 and Y2 > Y1");
         }
         try (org.lumen.nn.detect.Detector det = modelOptions.openDetector()) {
-            ModelInfo info = det.info();
-            int s = info.imgsz();
-            int cls = target == null ? -1 : resolveTarget(target, info.classNames());
-            DetectionTarget wrapped = new DetectionTarget(det.net());
-            Explainer explainer = explainer(wrapped, List.of(DetectionTarget.DEFAULT_YOLO_LAYER));
-            return oneByOne(files, stems, explainer, det.manager(), s, raw -> {
-                Image img = Preprocess.fit(raw, s, 3);
-                wrapped.setTargets(new double[][] {Regions.scaleBox(boxArray(), raw.width(), raw.height(), s)},
-                        new int[] {cls});
-                return new Single(img, img.data());
-            }, e -> String.format(Locale.ROOT, "detection score (logit %.4g) at box %s", e.score(), box));
+            int cls = target == null ? -1 : resolveTarget(target, det.info().classNames());
+            return oneByOne(files, stems, TargetedExplainer.of(det, this::explainer),
+                    TargetedExplainer.Place.box(boxArray()), cls,
+                    e -> String.format(Locale.ROOT, "detection score (logit %.4g) at box %s", e.score(), box));
         }
     }
 
-    /** One image explained on its own: the image the overlay is drawn on, and the model's input {@code [C * S * S]}. */
-    private record Single(Image shown, float[] input) {}
-
     /**
-     * Explains the images one at a time (detection and segmentation targets are per image), staged and published:
-     * {@code prepare} makes a decoded image ready (and sets the wrapped model's target for it), {@code report} says
-     * what was explained, printed as {@code <file>: <report> -> <png>}.
+     * Explains the images one at a time at {@code place} (detection and segmentation targets are per image), staged
+     * and published; {@code report} says what was explained, printed as {@code <file>: <report> -> <png>}.
      */
-    private Integer oneByOne(List<Path> files, List<String> stems, Explainer explainer, NDManager manager, int s,
-            Function<Image, Single> prepare, Function<Explanation, String> report) throws IOException {
-        String name = Explainers.name(explainer);
+    private Integer oneByOne(List<Path> files, List<String> stems, TargetedExplainer explainer,
+            TargetedExplainer.Place place, int cls, Function<Explanation, String> report) throws IOException {
+        String name = Explainers.name(explainer.explainer());
         return StagedOutput.run(out, errors, stage -> {
             for (int i = 0; i < files.size() && !errors.stopped(); i++) {
                 Path file = files.get(i);
@@ -326,15 +304,10 @@ final class ExplainCommand implements Callable<Integer> {
                 if (raw == null) {
                     continue;
                 }
-                Single one = prepare.apply(raw);
-                Explanation e;
-                try (NDManager scope = manager.newSubManager()) {
-                    e = explainer.explain(scope.create(one.input(), new Shape(1, one.input().length / (s * s), s, s)),
-                            new int[] {0}).get(0);
-                }
+                TargetedExplainer.Explained one = explainer.explain(raw, place, cls);
                 String base = stems.get(i) + "." + name;
-                writeMaps(stage, base, one.shown(), e);
-                System.out.println(file + ": " + report.apply(e) + " -> " + out.resolve(base + ".png"));
+                writeMaps(stage, base, one.shown(), one.explanation());
+                System.out.println(file + ": " + report.apply(one.explanation()) + " -> " + out.resolve(base + ".png"));
             }
         });
     }
