@@ -86,11 +86,9 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batch < 1 || batch > 1024) {
-            throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
-        }
-        if (imgsz != null && (imgsz < 16 || imgsz > 4096)) {
-            throw new LumenException("--imgsz", "must be between 16 and 4096, got " + imgsz);
+        Flags.between("--batch", batch, 1, Flags.MAX_BATCH);
+        if (imgsz != null) {
+            ModelInfo.checkImgsz(imgsz);
         }
         if (!(seconds > 0 && seconds <= 3600)) {
             throw new LumenException("--seconds", "must be in (0, 3600], got " + seconds);
@@ -98,8 +96,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (layers != null && method == null) {
             throw new LumenException("--layer", "names the layer a --method explains; give --method too");
         }
-        if (source.arch != null && (classes < 1 || classes > 100_000)) {
-            throw new LumenException("--classes", "must be between 1 and 100000, got " + classes);
+        if (source.arch != null) {
+            Flags.between("--classes", classes, 1, 100_000);
         }
         if (source.model != null && !Files.isRegularFile(source.model.resolve(Classifier.MODEL_JSON))) {
             throw new LumenException(source.model, "is not a model directory (no " + Classifier.MODEL_JSON + ")");

@@ -73,9 +73,7 @@ final class CompareCommand implements Callable<Integer> {
         if (!(iou > 0 && iou <= 1)) {
             throw new LumenException("--iou", "must be in (0, 1], got " + iou);
         }
-        if (batch < 1 || batch > 1024) {
-            throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
-        }
+        Flags.between("--batch", batch, 1, Flags.MAX_BATCH);
         boolean anySegments = false;
         List<ModelDir> dirs = new ArrayList<>();
         for (Path m : models) {

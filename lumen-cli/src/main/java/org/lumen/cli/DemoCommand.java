@@ -57,9 +57,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (detectEpochs < 0 || detectEpochs > 1000) {
-            throw new LumenException("--detect-epochs", "must be between 0 and 1000, got " + detectEpochs);
-        }
+        Flags.between("--detect-epochs", detectEpochs, 0, 1000);
         long start = System.nanoTime();
         Path survey = out.resolve("survey");
         System.out.println("1/6 synthetic survey: " + count + " galaxies -> " + survey);

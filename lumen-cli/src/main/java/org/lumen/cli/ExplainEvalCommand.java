@@ -155,12 +155,8 @@ final class ExplainEvalCommand implements Callable<Integer> {
     }
 
     private void check() {
-        if (batch < 1 || batch > 256) {
-            throw new LumenException("--batch", "must be between 1 and 256, got " + batch);
-        }
-        if (steps < 1 || steps > 10_000) {
-            throw new LumenException("--steps", "must be between 1 and 10000, got " + steps);
-        }
+        Flags.between("--batch", batch, 1, Flags.MAX_EXPLAIN_BATCH);
+        Flags.between("--steps", steps, 1, 10_000);
         for (int p : percentiles) {
             if (p < 1 || p > 99) {
                 throw new LumenException("--percentiles", "each must be between 1 and 99, got " + p);

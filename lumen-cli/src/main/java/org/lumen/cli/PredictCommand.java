@@ -98,9 +98,7 @@ final class PredictCommand implements Callable<Integer> {
         if (top < 1) {
             throw new LumenException("--top", "must be at least 1, got " + top);
         }
-        if (batch < 1 || batch > 1024) {
-            throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
-        }
+        Flags.between("--batch", batch, 1, Flags.MAX_BATCH);
         bands.use(modelOptions);
         List<Path> files = expand(inputs);
         errors = new FileErrors(strict);

@@ -148,10 +148,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (threads != null) {
-            if (threads < 1 || threads > org.lumen.nn.train.NativeThreads.MAX) {
-                throw new LumenException("--threads", "must be between 1 and " + org.lumen.nn.train.NativeThreads.MAX
-                        + ", got " + threads);
-            }
+            Flags.between("--threads", threads, 1, org.lumen.nn.train.NativeThreads.MAX);
             org.lumen.nn.train.NativeThreads.set(threads);
         }
         Interrupt interrupt = new Interrupt(out, folds > 0, spec.commandLine().getParseResult().originalArgs());

@@ -73,9 +73,7 @@ final class ValCommand implements Callable<Integer> {
         if (!List.of("val", "test", "train").contains(split)) {
             throw new LumenException("--split", "must be val or test (or train), got '" + split + "'");
         }
-        if (batch < 1 || batch > 1024) {
-            throw new LumenException("--batch", "must be between 1 and 1024, got " + batch);
-        }
+        Flags.between("--batch", batch, 1, Flags.MAX_BATCH);
         Path target = out != null ? out : model.toAbsolutePath().getParent().resolve("val-" + split);
         ModelDir dir = ModelDir.open(model); // model.json read once
         String modelTask = dir.task();
