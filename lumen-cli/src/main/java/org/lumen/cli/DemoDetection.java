@@ -83,7 +83,7 @@ final class DemoDetection {
             for (int i : order.subList(0, Math.min(EXAMPLES, order.size()))) {
                 Path file = test.items().get(i).image();
                 Image im = org.lumen.core.image.ImageDecoder.read(file);
-                Boxes kept = above(e.detections().get(i), CONF);
+                Boxes kept = e.detections().get(i).above(CONF);
                 Path png = shown.resolve(file.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".png");
                 ImageOps.writePng(BoxOverlay.render(ImageOps.toChannels(im, 3), kept, e.truth().get(i),
                         d.info().classNames()), png);
@@ -91,24 +91,6 @@ final class DemoDetection {
             }
         }
         return new DemoDetection(e, run, out, examples, (System.nanoTime() - start) / 1e9);
-    }
-
-    private static Boxes above(Boxes b, double conf) {
-        List<Integer> keep = new ArrayList<>();
-        for (int i = 0; i < b.size(); i++) {
-            if (b.scores()[i] >= conf) {
-                keep.add(i);
-            }
-        }
-        double[] xyxy = new double[4 * keep.size()];
-        int[] labels = new int[keep.size()];
-        double[] scores = new double[keep.size()];
-        for (int k = 0; k < keep.size(); k++) {
-            System.arraycopy(b.xyxy(), 4 * keep.get(k), xyxy, 4 * k, 4);
-            labels[k] = b.labels()[keep.get(k)];
-            scores[k] = b.scores()[keep.get(k)];
-        }
-        return new Boxes(xyxy, labels, scores);
     }
 
     Map<String, Object> headline() {

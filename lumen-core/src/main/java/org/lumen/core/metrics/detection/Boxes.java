@@ -37,6 +37,20 @@ public record Boxes(double[] xyxy, int[] labels, double[] scores) {
                 scores == null ? null : java.util.Arrays.copyOf(scores, n));
     }
 
+    /** The detections scoring at least {@code conf}, in their order. */
+    public Boxes above(double conf) {
+        int[] keep = java.util.stream.IntStream.range(0, size()).filter(i -> scores[i] >= conf).toArray();
+        double[] b = new double[4 * keep.length];
+        int[] l = new int[keep.length];
+        double[] s = new double[keep.length];
+        for (int k = 0; k < keep.length; k++) {
+            System.arraycopy(xyxy, 4 * keep[k], b, 4 * k, 4);
+            l[k] = labels[keep[k]];
+            s[k] = scores[keep[k]];
+        }
+        return new Boxes(b, l, s);
+    }
+
     /** IoU of box {@code i} here with box {@code j} of {@code other}; 0 unless both overlap with positive area. */
     public double iou(int i, Boxes other, int j) {
         double[] a = xyxy;
