@@ -105,10 +105,7 @@ public final class CocoReader {
 
     private static Map<Long, CocoDataset.Image> images(Fields fields, JsonNode root, Path imageRoot, Faults faults) {
         Map<Long, CocoDataset.Image> images = new LinkedHashMap<>();
-        List<JsonNode> nodes = fields.array(root, "images", true);
-        for (int index = 0; index < nodes.size(); index++) {
-            JsonNode node = nodes.get(index);
-            String where = Fields.where("images", index, node);
+        fields.each(root, "images", true, (node, where) -> {
             Long id = fields.integer(node, "id", where);
             String fileName = fields.text(node, "file_name", where);
             Long width = fields.positive(node, "width", where), height = fields.positive(node, "height", where);
@@ -120,16 +117,13 @@ public final class CocoReader {
                     faults.add(where, "image file not found: " + imageRoot.resolve(fileName));
                 }
             }
-        }
+        });
         return images;
     }
 
     private static Map<Long, CocoDataset.Category> categories(Fields fields, JsonNode root, Faults faults) {
         Map<Long, CocoDataset.Category> categories = new LinkedHashMap<>();
-        List<JsonNode> nodes = fields.array(root, "categories", true);
-        for (int index = 0; index < nodes.size(); index++) {
-            JsonNode node = nodes.get(index);
-            String where = Fields.where("categories", index, node);
+        fields.each(root, "categories", true, (node, where) -> {
             Long id = fields.integer(node, "id", where);
             String name = fields.text(node, "name", where);
             if (id != null && categories.containsKey(id)) {
@@ -138,7 +132,7 @@ public final class CocoReader {
                 String supercategory = node.hasNonNull("supercategory") ? node.get("supercategory").asText() : null;
                 categories.put(id, new CocoDataset.Category(id, name, supercategory));
             }
-        }
+        });
         return categories;
     }
 
@@ -148,10 +142,7 @@ public final class CocoReader {
             boolean checkBoxes, AnnotationCheck check, Faults faults) {
         List<CocoDataset.Annotation> annotations = new ArrayList<>();
         Set<Long> ids = new HashSet<>();
-        List<JsonNode> nodes = fields.array(root, "annotations", false);
-        for (int index = 0; index < nodes.size(); index++) {
-            JsonNode node = nodes.get(index);
-            String where = Fields.where("annotations", index, node);
+        fields.each(root, "annotations", false, (node, where) -> {
             Long id = fields.integer(node, "id", where);
             Long imageId = fields.integer(node, "image_id", where);
             Long categoryId = fields.integer(node, "category_id", where);
@@ -167,7 +158,7 @@ public final class CocoReader {
                 faults.add(where, "unknown image id " + imageId);
             }
             if (id == null || imageId == null || categoryId == null || box == null) {
-                continue;
+                return;
             }
             double area = node.has("area") ? node.get("area").asDouble() : box[2] * box[3];
             JsonNode segmentation = node.hasNonNull("segmentation") ? node.get("segmentation") : null;
@@ -182,7 +173,7 @@ public final class CocoReader {
             if (annotation != null) {
                 annotations.add(annotation);
             }
-        }
+        });
         return annotations;
     }
 

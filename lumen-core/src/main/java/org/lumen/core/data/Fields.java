@@ -18,8 +18,21 @@ final class Fields {
         return array + "[" + index + "]" + (id != null && id.isValueNode() ? " (id " + id.asText() + ")" : "");
     }
 
+    /** What is read from one element of an array: the element and where it is ({@link #where}). */
+    interface Element {
+        void read(JsonNode node, String where);
+    }
+
+    /** {@code element} for each element of array {@code name} ({@link #array}), in order. */
+    void each(JsonNode parent, String name, boolean required, Element element) {
+        List<JsonNode> nodes = array(parent, name, required);
+        for (int index = 0; index < nodes.size(); index++) {
+            element.read(nodes.get(index), where(name, index, nodes.get(index)));
+        }
+    }
+
     /** The elements of array {@code name}; empty (and a fault if {@code required}) when missing. */
-    List<JsonNode> array(JsonNode parent, String name, boolean required) {
+    private List<JsonNode> array(JsonNode parent, String name, boolean required) {
         JsonNode node = parent.get(name);
         List<JsonNode> elements = new ArrayList<>();
         if (node == null || node.isNull()) {
