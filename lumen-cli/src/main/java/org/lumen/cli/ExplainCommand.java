@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -172,23 +171,9 @@ final class ExplainCommand implements Callable<Integer> {
             String name = Explainers.name(cam);
             Integer targetIndex = target == null ? null : resolveTarget(target, info.classNames());
             return StagedOutput.run(out, errors, stage -> {
-                // a bad file is left out of its batch, so the good files go through the same batches as without it
-                List<Integer> pending = new ArrayList<>();
-                List<Image> images = new ArrayList<>();
-                for (int i = 0; i < files.size() && !errors.stopped(); i++) {
-                    Path file = files.get(i);
-                    Image img = errors.attempt(file, () -> Preprocess.load(file, info.imgsz(), info.channels()));
-                    if (img != null) {
-                        pending.add(i);
-                        images.add(img);
-                    }
-                    if (pending.size() == batch || errors.stopped() || i == files.size() - 1) {
-                        explainBatch(model, cam, pending.stream().map(files::get).toList(),
-                                pending.stream().map(stems::get).toList(), images, targetIndex, name, stage);
-                        pending.clear();
-                        images.clear();
-                    }
-                }
+                errors.inBatches(files, batch, file -> Preprocess.load(file, info.imgsz(), info.channels()),
+                        (indices, images) -> explainBatch(model, cam, indices.stream().map(files::get).toList(),
+                                indices.stream().map(stems::get).toList(), images, targetIndex, name, stage));
             });
         }
     }

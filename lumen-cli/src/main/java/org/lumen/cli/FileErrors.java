@@ -2,6 +2,8 @@ package org.lumen.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.lumen.core.LumenException;
 
 /**
@@ -45,6 +47,41 @@ final class FileErrors {
             failed++;
             stopped = strict;
             return null;
+        }
+    }
+
+    /** What is done with one batch of loaded files: their indices in the file list and what was loaded. */
+    @FunctionalInterface
+    interface Batch<T> {
+        void run(List<Integer> indices, List<T> loaded) throws IOException;
+    }
+
+    /** How one file is loaded. */
+    @FunctionalInterface
+    interface Load<T> {
+        T load(Path file) throws IOException;
+    }
+
+    /**
+     * Loads {@code files} in order and hands them to {@code work} {@code batch} at a time. A bad file is reported
+     * ({@link #attempt}) and left out of its batch, so the good files go through the same batches as without it;
+     * after a {@code --strict} stop, what was loaded before the bad file still runs.
+     */
+    <T> void inBatches(List<Path> files, int batch, Load<T> load, Batch<T> work) throws IOException {
+        List<Integer> indices = new ArrayList<>();
+        List<T> loaded = new ArrayList<>();
+        for (int i = 0; i < files.size() && !stopped; i++) {
+            Path file = files.get(i);
+            T item = attempt(file, () -> load.load(file));
+            if (item != null) {
+                indices.add(i);
+                loaded.add(item);
+            }
+            if (!indices.isEmpty() && (indices.size() == batch || stopped || i == files.size() - 1)) {
+                work.run(List.copyOf(indices), List.copyOf(loaded));
+                indices.clear();
+                loaded.clear();
+            }
         }
     }
 
