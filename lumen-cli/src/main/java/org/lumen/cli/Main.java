@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         description = "Train, run, evaluate and explain vision models for science and medicine.",
         subcommands = {SynthCommand.class, TrainCommand.class, ValCommand.class, PredictCommand.class, ExplainCommand.class,
             ExplainEvalCommand.class, SegmentClassifyCommand.class, BenchmarkCommand.class, DemoCommand.class,
-            CocoEvalCommand.class, ConvertCommand.class, CompareCommand.class,
+            CocoEvalCommand.class, ConvertCommand.class, CompareCommand.class, AttackCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  lumen demo", "  lumen synth galaxies --out survey",
             "  lumen train --task classify --data survey/classify --arch resnet18 --epochs 5 --out runs/clumps",

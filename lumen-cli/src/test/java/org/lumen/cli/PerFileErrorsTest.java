@@ -115,6 +115,47 @@ class PerFileErrorsTest {
     }
 
     @Test
+    void attackWritesTheGoodFilesAsWithoutTheBadOne() throws IOException {
+        Path cleanOut = dir.resolve("adv-clean");
+        Cli.Result clean = Cli.run("attack", "--model", model, "--method", "pgd", "--steps", 2, "--out", cleanOut, good1,
+                good2);
+        assertEquals(0, clean.exit(), clean::toString);
+        assertEquals(2, clean.outLines().size(), clean::toString);
+
+        Path out = dir.resolve("adv");
+        Cli.Result r = Cli.run("attack", "--model", model, "--method", "pgd", "--steps", 2, "--out", out, folder);
+        oneErrorFor(r, bad);
+        assertEquals(Cli.snapshot(cleanOut), Cli.snapshot(out));
+        assertEquals(List.of("a.pgd.npy", "a.pgd.png", "c.pgd.npy", "c.pgd.png"), List.copyOf(Cli.snapshot(out).keySet()));
+        assertEquals(clean.out().replace(cleanOut.toString(), out.toString()), r.out());
+    }
+
+    @Test
+    void attackRefusesBadSettingsWithOneLineAndWritesNothing() {
+        Path out = dir.resolve("adv-refused");
+        String[][] cases = {
+            {"--eps", "8/zero", "error: --eps: must be a number or a fraction such as 8/255, got '8/zero'"},
+            {"--eps", "-1", "error: --eps: must be a finite number >= 0, got -1.0"},
+            {"--method", "pgdd", "error: --method: unknown attack 'pgdd'"},
+            {"--steps", "0", "error: --steps: must be between 1 and 10000, got 0"},
+            {"--target", "nope", "error: --target: no class named 'nope'"},
+        };
+        for (String[] c : cases) {
+            Cli.Result r = Cli.run("attack", "--model", model, c[0], c[1], "--out", out, good1);
+            assertEquals(Main.BAD_INPUT, r.exit(), r::toString);
+            List<String> errors = r.errLines().stream().filter(l -> l.startsWith("error: ")).toList();
+            assertEquals(1, errors.size(), r::toString);
+            assertTrue(errors.get(0).startsWith(c[2]), errors.get(0));
+            assertTrue(!Files.exists(out), "nothing written for " + c[0] + " " + c[1]);
+        }
+        Cli.Result both = Cli.run("attack", "--model", model, "--label", "clumpy", "--target", "smooth", "--out", out,
+                good1);
+        assertEquals(Main.BAD_INPUT, both.exit(), both::toString);
+        assertTrue(both.err().contains("error: --target: give --label (untargeted) or --target (targeted), not both"),
+                both::toString);
+    }
+
+    @Test
     void detectorAndSegmenterSkipTheBadFileToo() throws IOException {
         float[][] norm = ModelInfo.defaultNormalisation(3);
         Path det = dir.resolve("det");
