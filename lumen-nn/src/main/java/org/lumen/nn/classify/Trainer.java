@@ -113,8 +113,8 @@ public record Trainer(TrainConfig config, Progress progress) {
     public static double step(NDManager parent, Module net, Optimizer opt, float[] x, long[] y, int count, int c, int s,
             NDArray classWeights, double lr, TrainingHook hook) {
         try (NDManager scope = parent.newSubManager()) {
-            NDArray input = hook.batch(net, scope.create(x, new Shape(count, c, s, s)));
             NDArray target = scope.create(y);
+            NDArray input = hook.batch(net, scope.create(x, new Shape(count, c, s, s)), target);
             opt.zeroGrad();
             double lossValue;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

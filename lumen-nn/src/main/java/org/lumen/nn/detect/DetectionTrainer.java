@@ -144,7 +144,7 @@ public record DetectionTrainer(TrainConfig config, DetectionAugment augment) {
     static Map<String, Double> step(NDManager parent, DetectionNet net, Optimizer opt, float[] x, int count, int s,
             List<Boxes> targets, List<float[][]> masks, double lr, TrainingHook hook) {
         try (NDManager scope = parent.newSubManager()) {
-            NDArray input = hook.batch(net.module(), scope.create(x, new Shape(count, 3, s, s)));
+            NDArray input = hook.batch(net.module(), scope.create(x, new Shape(count, 3, s, s)), null);
             opt.zeroGrad();
             Map<String, Double> values = new LinkedHashMap<>();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

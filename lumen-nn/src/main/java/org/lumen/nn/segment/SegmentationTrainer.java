@@ -80,8 +80,8 @@ public record SegmentationTrainer(TrainConfig config, SegmentationLoss loss) {
     private double step(NDManager parent, Module net, Optimizer opt, float[] x, long[] y, int count, int c, int s,
             NDArray classWeights, double lr, TrainingHook hook) {
         try (NDManager scope = parent.newSubManager()) {
-            NDArray input = hook.batch(net, scope.create(x, new Shape(count, c, s, s)));
             NDArray target = scope.create(y, new Shape(count, s, s));
+            NDArray input = hook.batch(net, scope.create(x, new Shape(count, c, s, s)), target);
             opt.zeroGrad();
             double value;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

@@ -20,8 +20,12 @@ public interface TrainingHook {
     /** No change: the batch and loss as the task makes them. */
     TrainingHook NONE = new TrainingHook() {};
 
-    /** The batch the network trains on, from the task's {@code input} ({@code [N, C, H, W]}); {@code input} by default. */
-    default NDArray batch(Module net, NDArray input) {
+    /**
+     * The batch the network trains on, from the task's {@code input} ({@code [N, C, H, W]}) and its targets
+     * ({@code labels}: class indices {@code [N]} int64 for a classifier, class maps {@code [N, H, W]} int64 for
+     * segmentation, null for a detector, whose targets are boxes); {@code input} by default.
+     */
+    default NDArray batch(Module net, NDArray input, NDArray labels) {
         return input;
     }
 

@@ -60,9 +60,10 @@ class TrainingHookTest {
         int[] batches = {0};
         double[] doubled = step(new TrainingHook() {
             @Override
-            public NDArray batch(Module net, NDArray input) {
+            public NDArray batch(Module net, NDArray input, NDArray labels) {
                 batches[0]++;
                 assertArrayEquals(new long[] {2, 1, 2, 2}, input.getShape().getShape());
+                assertArrayEquals(new long[] {2}, labels.getShape().getShape(), "one class index per image");
                 return input;
             }
 
@@ -79,7 +80,7 @@ class TrainingHookTest {
         }
         double[] zeroed = step(new TrainingHook() {
             @Override
-            public NDArray batch(Module net, NDArray input) {
+            public NDArray batch(Module net, NDArray input, NDArray labels) {
                 return input.zerosLike();
             }
         });
