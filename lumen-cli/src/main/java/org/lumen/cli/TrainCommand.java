@@ -10,9 +10,11 @@ import org.lumen.core.LumenException;
 import org.lumen.core.data.ImageFolder;
 import org.lumen.core.data.MaskFolder;
 import org.lumen.nn.classify.ClassifierTraining;
+import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.models.backbone.Backbones;
 import org.lumen.nn.models.segmentation.Segmentations;
 import org.lumen.nn.segment.SegmentationTraining;
+import org.lumen.nn.robust.AdversarialTraining;
 import org.lumen.nn.train.Augment;
 import org.lumen.nn.train.Provenance;
 import org.lumen.nn.train.SegmentationLoss;
@@ -130,6 +132,21 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     BandsOption bands;
 
+    @Option(names = "--adversarial", paramLabel = "ATTACK", description = "Classification: adversarial training"
+            + " (Madry et al.): every batch replaced by its attack against the network being trained, fgsm, pgd or"
+            + " pgd-l2 (as lumen attack computes them).")
+    String adversarial;
+
+    @Option(names = "--eps", paramLabel = "E", description = "--adversarial: the attack's eps in [0, 1] pixel units,"
+            + " a number or a fraction such as 4/255 (default: 8/255; pgd-l2: 1.0).")
+    String eps;
+
+    @Option(names = "--alpha", paramLabel = "A", description = "--adversarial: the PGD step (default: 2/255; pgd-l2: 0.2).")
+    String alpha;
+
+    @Option(names = "--steps", defaultValue = "7", paramLabel = "N", description = "--adversarial: PGD steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
     @Option(names = "--fix", description = "Detection: clip boxes that stick out of their image and drop empty ones (each change reported) instead of refusing the file.")
     boolean fix;
 
@@ -204,6 +221,7 @@ final class TrainCommand implements Callable<Integer> {
             if (labelSmoothing != 0) {
                 throw new LumenException("--label-smoothing", "is for --task classify");
             }
+            adversarialOnlyForClassify();
             SegmentationLoss lossFn = SegmentationLoss.parse(loss == null ? "ce+dice" : loss);
             checkRunFolder();
             MaskFolder train = MaskFolder.open(data, "train");
@@ -213,9 +231,19 @@ final class TrainCommand implements Callable<Integer> {
             new SegmentationTraining(arch, imgsz, channels, weights, config, lossFn, prov).run(train, val, out, resume);
             return Main.OK;
         }
+        AdversarialTraining adv = adversarial(config);
         checkRunFolder();
         List<ImageFolder> splits = ImageFolder.openSplits(data, "train", "val");
-        ClassifierTraining training = new ClassifierTraining(arch, imgsz, channels, weights, config, provenance(config));
+        ObjectNode prov = provenance(config);
+        ClassifierTraining training = new ClassifierTraining(arch, imgsz, channels, weights, config, prov);
+        if (adv != null) {
+            ObjectNode a = prov.putObject("adversarial");
+            a.put("method", adversarial);
+            a.put("eps", eps);
+            a.put("alpha", alpha);
+            a.put("steps", steps);
+            training.withHook(adv);
+        }
         if (folds > 0) {
             training.crossValidate(splits.get(0), splits.get(1), folds, out);
         } else {
@@ -245,6 +273,7 @@ final class TrainCommand implements Callable<Integer> {
         if (weights != null && !Files.isRegularFile(weights)) {
             throw new LumenException(weights, "no such file");
         }
+        adversarialOnlyForClassify();
         String metric = monitor == null ? "map50" : monitor;
         TrainDefaults.Optimiser o = optimiser();
         TrainConfig config = configured(o).augment(Augment.NONE).monitor(metric).build();
@@ -288,6 +317,26 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The adversarial-training hook {@code --adversarial} asks for (null: plain training), its settings checked. */
+    private AdversarialTraining adversarial(TrainConfig config) {
+        if (adversarial == null) {
+            if (eps != null || alpha != null) {
+                throw new LumenException(eps != null ? "--eps" : "--alpha", "sets the attack of --adversarial; give"
+                        + " --adversarial too");
+            }
+            return null;
+        }
+        float[][] norm = ModelInfo.defaultNormalisation(channels);
+        return new AdversarialTraining(adversarial, eps == null ? null : AttackCommand.number("--eps", eps),
+                alpha == null ? null : AttackCommand.number("--alpha", alpha), steps, norm[0], norm[1], config.seed());
+    }
+
+    private void adversarialOnlyForClassify() {
+        if (adversarial != null) {
+            throw new LumenException("--adversarial", "is for --task classify");
+        }
+    }
+
     private ObjectNode provenance(TrainConfig config) {
         ObjectNode p = Provenance.of("lumen train", data, seed, config);
         p.put("weights", weights == null ? null : weights.toAbsolutePath().normalize().toString());
@@ -297,7 +346,6 @@ final class TrainCommand implements Callable<Integer> {
         return p;
     }
 
-    /** Completion candidates and help text: the architecture names. */
     /** Every architecture train builds, from the registries: classification backbones, then detectors. */
     static final class ArchNames implements Iterable<String> {
         @Override

@@ -107,28 +107,44 @@ public final class Attacks {
             if (model == null || method == null) {
                 throw new IllegalStateException("setModel and setMethod are required");
             }
-            if (!METHODS.contains(method)) {
-                throw LumenException.setting("method", "unknown attack '" + method + "'"
-                        + Backbones.suggest(method, METHODS) + "; attacks: " + String.join(", ", METHODS));
-            }
-            boolean l2 = method.equals("pgd-l2");
-            double e = eps != null ? eps : l2 ? 1.0 : 8 / 255.0;
-            double a = alpha != null ? alpha : l2 ? 0.2 : 2 / 255.0;
-            if (!(e >= 0) || Double.isInfinite(e)) {
-                throw LumenException.setting("eps", "must be a finite number >= 0, got " + e);
-            }
-            if (!(a > 0) || Double.isInfinite(a)) {
-                throw LumenException.setting("alpha", "must be a finite number > 0, got " + a);
-            }
-            if (steps < 1 || steps > 10_000) {
-                throw LumenException.setting("steps", "must be between 1 and 10000, got " + steps);
-            }
+            double[] ea = check(method, eps, alpha, steps);
+            float e = (float) ea[0];
+            float a = (float) ea[1];
             return switch (method) {
-                case "fgsm" -> new Pgd(model, method, (float) e, (float) e, 1, false, false, targeted, seed);
-                case "pgd" -> new Pgd(model, method, (float) e, (float) a, steps, randomStart, false, targeted, seed);
-                default -> new Pgd(model, method, (float) e, (float) a, steps, randomStart, true, targeted, seed);
+                case "fgsm" -> new Pgd(model, method, e, e, 1, false, false, targeted, seed);
+                case "pgd" -> new Pgd(model, method, e, a, steps, randomStart, false, targeted, seed);
+                default -> new Pgd(model, method, e, a, steps, randomStart, true, targeted, seed);
             };
         }
+    }
+
+    /**
+     * The settings of an attack checked, with its defaults filled in: {eps, alpha}.
+     *
+     * @param eps null for the method's default
+     * @param alpha null for the method's default
+     * @throws LumenException for an unknown method (naming the close ones) or a setting out of range (each by its
+     *     name: {@code eps}, {@code alpha}, {@code steps})
+     */
+    static double[] check(String method, Double eps, Double alpha, int steps) {
+        String m = method.toLowerCase(Locale.ROOT);
+        if (!METHODS.contains(m)) {
+            throw LumenException.setting("method", "unknown attack '" + method + "'"
+                    + Backbones.suggest(m, METHODS) + "; attacks: " + String.join(", ", METHODS));
+        }
+        boolean l2 = m.equals("pgd-l2");
+        double e = eps != null ? eps : l2 ? 1.0 : 8 / 255.0;
+        double a = alpha != null ? alpha : l2 ? 0.2 : 2 / 255.0;
+        if (!(e >= 0) || Double.isInfinite(e)) {
+            throw LumenException.setting("eps", "must be a finite number >= 0, got " + e);
+        }
+        if (!(a > 0) || Double.isInfinite(a)) {
+            throw LumenException.setting("alpha", "must be a finite number > 0, got " + a);
+        }
+        if (steps < 1 || steps > 10_000) {
+            throw LumenException.setting("steps", "must be between 1 and 10000, got " + steps);
+        }
+        return new double[] {e, a};
     }
 
     /**
