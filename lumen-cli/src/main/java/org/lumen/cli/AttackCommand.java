@@ -7,20 +7,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lumen.core.LumenException;
+import org.lumen.core.data.ImageFolder;
+import org.lumen.core.io.AtomicFiles;
+import org.lumen.core.report.Json;
+import org.lumen.core.report.Plots;
 import org.lumen.core.image.Image;
 import org.lumen.core.image.ImageOps;
 import org.lumen.core.io.Npy;
 import org.lumen.nn.classify.Classifier;
+import org.lumen.nn.classify.FolderImages;
 import org.lumen.nn.model.ModelInfo;
 import org.lumen.nn.model.Preprocess;
 import org.lumen.nn.robust.Attack;
 import org.lumen.nn.robust.Attacks;
 import org.lumen.nn.robust.PixelModel;
+import org.lumen.nn.robust.RobustAccuracy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,8 +47,13 @@ import picocli.CommandLine.Parameters;
             + " line with the label attacked (its probability before and after), the clean and adversarial"
             + " predictions and the perturbation's L-inf and L2 norms.",
             "Untargeted attacks move each image away from its predicted class unless --label names one; --target"
-            + " makes the attack targeted, towards that class."},
+            + " makes the attack targeted, towards that class.",
+            "With --data, a split of an ImageFolder instead: robust accuracy (correct before and after the attack on"
+            + " the true class) per --eps, in DIR/attack.json and DIR/robustness.png, a warning when it rises with eps"
+            + " (AutoAttack's sign of masked gradients), and the first --examples adversarial inputs."},
         footer = {"", "Examples:",
+            "  lumen attack --model runs/clumps/best --data survey/classify --method pgd --eps 1/255,2/255,4/255,8/255 \\",
+            "      --out runs/clumps/robust",
             "  lumen attack --model runs/clumps/best --method fgsm --eps 8/255 --out adv survey/classify/test/clumpy",
             "  lumen attack --model runs/clumps/best --method pgd --eps 4/255 --alpha 1/255 --steps 20 --out adv \\",
             "      galaxy_00003.png",
@@ -57,9 +69,22 @@ final class AttackCommand implements Callable<Integer> {
             description = "fgsm, pgd (L-inf) or pgd-l2 (default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--eps", paramLabel = "E", description = "Largest perturbation norm in [0, 1] pixel units; a"
-            + " fraction such as 8/255 is accepted (default: 8/255; pgd-l2: 1.0).")
-    String eps;
+    @Option(names = "--eps", split = ",", paramLabel = "E", description = "Largest perturbation norm in [0, 1] pixel"
+            + " units; a fraction such as 8/255 is accepted (default: 8/255; pgd-l2: 1.0). With --data, several,"
+            + " comma-separated: the robust-accuracy curve.")
+    List<String> eps;
+
+    @Option(names = "--data", paramLabel = "D", description = "An ImageFolder root: robust accuracy of its --split per"
+            + " --eps instead of attacking single images; writes DIR/attack.json, DIR/robustness.png and"
+            + " DIR/examples/.")
+    Path data;
+
+    @Option(names = "--split", defaultValue = "test", description = "With --data: val or test (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--examples", defaultValue = "4", paramLabel = "K", description = "With --data: adversarial inputs"
+            + " of the first K images at the largest eps written to DIR/examples (default: ${DEFAULT-VALUE}).")
+    int examples;
 
     @Option(names = "--alpha", paramLabel = "A", description = "PGD step size, a number or fraction (default: 2/255;"
             + " pgd-l2: 0.2).")
@@ -93,7 +118,7 @@ final class AttackCommand implements Callable<Integer> {
             + " after it). Without it a bad file gets its error line, the others are attacked and the exit code is 2.")
     boolean strict;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
+    @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "Image files or folders (without --data).")
     List<Path> inputs;
 
     @Override
@@ -105,6 +130,15 @@ final class AttackCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new LumenException(out, "exists and is not a folder");
         }
+        if (data != null) {
+            return robustness();
+        }
+        if (inputs == null || inputs.isEmpty()) {
+            throw new LumenException("--data", "give image files or folders, or a dataset with --data");
+        }
+        if (eps != null && eps.size() != 1) {
+            throw new LumenException("--eps", "takes one value when attacking images; several are for --data");
+        }
         List<Path> files = PredictCommand.expand(inputs);
         List<String> stems = StagedOutput.stems(files);
         FileErrors errors = new FileErrors(strict);
@@ -112,21 +146,129 @@ final class AttackCommand implements Callable<Integer> {
             ModelInfo info = model.info();
             String named = target != null ? target : label; // null: each image's prediction is its label
             Integer fixed = named == null ? null : Integer.valueOf(ExplainCommand.resolveTarget(named, info.classNames()));
-            Attacks.Builder b = Attacks.builder().setModel(PixelModel.of(model)).setMethod(method).optSteps(steps)
-                    .optRandomStart(randomStart).optTargeted(target != null).optSeed(seed);
-            if (eps != null) {
-                b.optEps(number("--eps", eps));
-            }
-            if (alpha != null) {
-                b.optAlpha(number("--alpha", alpha));
-            }
-            Attack attack = b.build();
+            Attack attack = attack(model, eps == null ? null : number("--eps", eps.get(0)), target != null);
             return StagedOutput.run(out, errors, stage -> {
                 errors.inBatches(files, batch, file -> Preprocess.load(file, info.imgsz(), info.channels()),
                         (indices, images) -> attackBatch(model, attack, fixed, indices.stream().map(files::get).toList(),
                                 indices.stream().map(stems::get).toList(), images, stage));
             });
         }
+    }
+
+    /** The attack the options describe, at {@code epsilon} (null: the method's default). */
+    private Attack attack(Classifier model, Double epsilon, boolean targeted) {
+        Attacks.Builder b = Attacks.builder().setModel(PixelModel.of(model)).setMethod(method).optSteps(steps)
+                .optRandomStart(randomStart).optTargeted(targeted).optSeed(seed);
+        if (epsilon != null) {
+            b.optEps(epsilon);
+        }
+        if (alpha != null) {
+            b.optAlpha(number("--alpha", alpha));
+        }
+        return b.build();
+    }
+
+    /** {@code --data}: robust accuracy per eps over a split, the curve, and a few adversarial examples. */
+    private Integer robustness() throws IOException {
+        if (inputs != null && !inputs.isEmpty()) {
+            throw new LumenException("--data", "attacks a dataset; give no image files with it");
+        }
+        if (label != null || target != null) {
+            throw new LumenException(label != null ? "--label" : "--target", "is for single images; --data attacks"
+                    + " each image's true class");
+        }
+        if (!List.of("val", "test", "train").contains(split)) {
+            throw new LumenException("--split", "must be train, val or test, got '" + split + "'");
+        }
+        Flags.between("--examples", examples, 0, 1000);
+        List<Double> values = new ArrayList<>(List.of(0.0));
+        List<String> texts = new ArrayList<>(List.of("0"));
+        for (String e : eps == null ? List.of(method.equalsIgnoreCase("pgd-l2") ? "1.0" : "8/255") : eps) {
+            double v = number("--eps", e);
+            if (v <= values.get(values.size() - 1) && v != 0) {
+                throw new LumenException("--eps", "values must increase, got " + String.join(",", eps));
+            }
+            if (v > 0) {
+                values.add(v);
+                texts.add(e.trim());
+            }
+        }
+        try (Classifier model = modelOptions.openClassifier()) {
+            attack(model, values.get(values.size() - 1), false); // checks the settings before any image is read
+            ImageFolder folder = ImageFolder.open(data, split);
+            if (!folder.classes().equals(model.classNames())) {
+                throw new LumenException(folder.folder(), "classes " + folder.classes() + " differ from the model's "
+                        + model.classNames());
+            }
+            FolderImages images = FolderImages.load(folder, model.info().imgsz(), model.info().channels());
+            List<RobustAccuracy.Example> shown = new ArrayList<>();
+            List<RobustAccuracy> curve = RobustAccuracy.evaluate(model, images, values,
+                    e -> attack(model, e, false), batch, examples, shown);
+            String rise = RobustAccuracy.rise(curve);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("data", data.toAbsolutePath().normalize().toString());
+            json.put("split", split);
+            json.put("images", images.size());
+            json.put("method", attack(model, null, false).method());
+            json.put("steps", steps);
+            json.put("alpha", alpha);
+            json.put("random_start", randomStart);
+            json.put("seed", seed);
+            json.put("clean_accuracy", curve.get(0).accuracy());
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < curve.size(); i++) {
+                RobustAccuracy r = curve.get(i);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("eps", r.eps());
+                row.put("eps_text", texts.get(i));
+                row.put("robust_accuracy", r.accuracy());
+                row.put("mean_linf", r.meanLinf());
+                row.put("mean_l2", r.meanL2());
+                rows.add(row);
+            }
+            json.put("curve", rows);
+            List<Map<String, Object>> ex = new ArrayList<>();
+            for (RobustAccuracy.Example e : shown) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("image", images.name(e.index()));
+                m.put("class", model.classNames().get(images.label(e.index())));
+                m.put("adversarial_class", model.classNames().get(e.predicted()));
+                ex.add(m);
+            }
+            json.put("examples", ex);
+            json.put("warnings", rise == null ? List.of() : List.of("robust accuracy rises with eps: " + rise));
+            ModelInfo info = model.info();
+            AtomicFiles.writeFolder(out, dir -> {
+                Json.write(dir.resolve("attack.json"), json);
+                double[][] xy = new double[2][curve.size()];
+                for (int i = 0; i < curve.size(); i++) {
+                    xy[0][i] = curve.get(i).eps() * 255;
+                    xy[1][i] = curve.get(i).accuracy();
+                }
+                Plots.curvePanels(dir.resolve("robustness.png"), List.of(new Plots.CurvePanel("Robust accuracy ("
+                        + json.get("method") + ")", "eps x 255", "accuracy", Map.of(String.valueOf(json.get("method")),
+                        xy))));
+                Path exDir = dir.resolve("examples");
+                Files.createDirectories(exDir);
+                for (RobustAccuracy.Example e : shown) {
+                    String stem = Path.of(images.name(e.index())).getFileName().toString().replaceFirst("\\.[^.]+$", "");
+                    ImageOps.writePng(ImageOps.toRgb8(new Image(info.channels(), info.imgsz(), info.imgsz(),
+                            e.adversarial(), 8, Image.Scale.NORMALISED)), exDir.resolve(stem + "." + json.get("method")
+                            + ".png"));
+                }
+            });
+            for (int i = 0; i < curve.size(); i++) {
+                RobustAccuracy r = curve.get(i);
+                System.out.printf(java.util.Locale.ROOT, "eps %s: %s accuracy %.4f, mean L-inf %.4g, mean L2 %.4g%n",
+                        texts.get(i), i == 0 ? "clean" : "robust", r.accuracy(), r.meanLinf(), r.meanL2());
+            }
+            if (rise != null) {
+                System.err.println("warning: robust accuracy rises with eps (" + rise + "): the attack may be"
+                        + " weakened by masked gradients; try more steps or a random start");
+            }
+            System.out.println("-> " + out);
+        }
+        return Main.OK;
     }
 
     private void attackBatch(Classifier model, Attack attack, Integer fixed, List<Path> files, List<String> stems,

@@ -199,8 +199,8 @@ public final class Plots {
     }
 
     /**
-     * One panel of named curves: {@code series} maps a legend entry to {@code {x[], y[]}}; x spans [0, 1] (e.g. a
-     * fraction of pixels), y is ranged to the data.
+     * One panel of named curves: {@code series} maps a legend entry to {@code {x[], y[]}}; x spans 0 to its largest
+     * value (1 for a fraction of pixels), y is ranged to the data.
      */
     public record CurvePanel(String title, String x, String y, java.util.Map<String, double[][]> series) {}
 
@@ -210,7 +210,10 @@ public final class Plots {
             DefaultXYDataset data = new DefaultXYDataset();
             p.series().forEach(data::addSeries);
             NumberAxis x = new NumberAxis(p.x());
-            x.setRange(-0.01, 1.01);
+            double top = p.series().values().stream().flatMapToDouble(xy -> java.util.Arrays.stream(xy[0])).max()
+                    .orElse(1);
+            top = top > 0 ? top : 1;
+            x.setRange(-0.01 * top, 1.01 * top);
             NumberAxis y = new NumberAxis(p.y());
             y.setAutoRangeIncludesZero(true);
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
