@@ -111,7 +111,8 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", paramLabel = "B", description = "Images attacked together (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (with --data: replaced"
+            + " whole when the run has finished).")
     Path out;
 
     @Option(names = "--strict", description = "Stop at the first bad image file (exit 2; no output for it or the files"
@@ -251,7 +252,9 @@ final class AttackCommand implements Callable<Integer> {
                 Path exDir = dir.resolve("examples");
                 Files.createDirectories(exDir);
                 for (RobustAccuracy.Example e : shown) {
-                    String stem = Path.of(images.name(e.index())).getFileName().toString().replaceFirst("\\.[^.]+$", "");
+                    // class first: two class folders may hold files of the same name
+                    String stem = model.classNames().get(images.label(e.index())) + "_" + Path.of(images.name(
+                            e.index())).getFileName().toString().replaceFirst("\\.[^.]+$", "");
                     ImageOps.writePng(ImageOps.toRgb8(new Image(info.channels(), info.imgsz(), info.imgsz(),
                             e.adversarial(), 8, Image.Scale.NORMALISED)), exDir.resolve(stem + "." + json.get("method")
                             + ".png"));

@@ -21,7 +21,6 @@ import org.lumen.nn.models.InstanceSegmentationNet;
 import org.lumen.nn.models.MaskDetections;
 import org.lumen.nn.module.Module;
 import org.lumen.nn.ops.Tiling;
-import org.lumen.nn.weights.Weights;
 
 /**
  * An object detector ready to run or train: a {@link DetectionNet}, the {@link NDManager} holding its weights
