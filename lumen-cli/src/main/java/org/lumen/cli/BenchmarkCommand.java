@@ -13,6 +13,9 @@ import java.util.concurrent.Callable;
 import org.lumen.core.LumenException;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.model.ModelInfo;
+import org.lumen.nn.robust.Attack;
+import org.lumen.nn.robust.Attacks;
+import org.lumen.nn.robust.PixelModel;
 import org.lumen.nn.detect.DetectionNets;
 import org.lumen.nn.detect.Detector;
 import org.lumen.nn.explain.Attribution;
@@ -44,7 +47,8 @@ import picocli.CommandLine.Option;
             "  lumen benchmark --arch yolov8n --batch 1   (640 x 640, as 'yolo benchmark')",
             "  lumen benchmark --arch fasterrcnn_resnet50_fpn --batch 1 --seconds 20",
             "  lumen benchmark --model runs/clumps/best --batch 16",
-            "  lumen benchmark --model runs/clumps/best --method scorecam --batch 1 --json"})
+            "  lumen benchmark --model runs/clumps/best --method scorecam --batch 1 --json",
+            "  lumen benchmark --arch resnet18 --imgsz 64 --attack pgd --steps 7 --batch 16"})
 final class BenchmarkCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -73,6 +77,13 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--method", paramLabel = "NAME", description = "Classifiers: time this explain method instead of the"
             + " forward pass (gradcam, gradcam++, scorecam, saliency, integrated-gradients, ...; see 'explain --help').")
     String method;
+
+    @Option(names = "--attack", paramLabel = "NAME", description = "Classifiers: time this attack on the batch instead"
+            + " (fgsm, pgd, pgd-l2; see 'attack --help'), --steps steps at its default eps.")
+    String attack;
+
+    @Option(names = "--steps", defaultValue = "1", paramLabel = "N", description = "With --attack: PGD steps (default: ${DEFAULT-VALUE}).")
+    int steps;
 
     @Option(names = "--layer", split = ",", paramLabel = "L", description = "With --method: module path(s) explained"
             + " (default: the architecture's last spatial block).")
@@ -109,6 +120,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             throw new LumenException(source.model, "task '" + task + "': benchmark measures classifiers, segmenters"
                     + " and detectors");
         }
+        if (attack != null && (method != null || !task.equals("classify"))) {
+            throw new LumenException("--attack", method != null ? "times an attack; --method times an explanation:"
+                    + " give one" : "attack speed is measured for classifiers; this model's task is " + task);
+        }
+        Flags.between("--steps", steps, 1, 10_000);
         if (method != null && !task.equals("classify")) {
             throw new LumenException("--method", "explanation speed is measured for classifiers; this model's task is "
                     + task);
@@ -122,14 +138,17 @@ final class BenchmarkCommand implements Callable<Integer> {
         String layerList = layers == null ? null : String.join(",", layers);
         if (json) {
             System.out.printf(Locale.ROOT, "{\"arch\":\"%s\",\"model\":%s,\"task\":\"%s\",\"method\":%s,\"layer\":%s,"
+                    + "\"attack\":%s,\"steps\":%s,"
                     + "\"imgsz\":%d,\"batch\":%d,\"iterations\":%d,\"ms_per_image\":%.4f,\"images_per_second\":%.3f,"
                     + "\"threads\":%d}%n", t.arch, quoted(source.model == null ? null : source.model.toString()), task,
-                    quoted(method), quoted(layerList), t.imgsz, batch, t.iterations, msPerImage, 1000 / msPerImage,
+                    quoted(method), quoted(layerList), quoted(attack), attack == null ? "null" : String.valueOf(steps),
+                    t.imgsz, batch, t.iterations, msPerImage, 1000 / msPerImage,
                     Runtime.getRuntime().availableProcessors());
         } else {
             String label = source.model != null ? source.model + " (" + t.arch + ", " + task + ")"
                     : task.equals("classify") ? t.arch : t.arch + " (" + task + ")";
-            String what = method == null ? "" : " " + method + (layerList == null ? "" : " on " + layerList);
+            String what = attack != null ? " attack " + attack + " (" + steps + (steps == 1 ? " step)" : " steps)")
+                    : method == null ? "" : " " + method + (layerList == null ? "" : " on " + layerList);
             System.out.printf(Locale.ROOT, "%s%s %dx%d batch %d: %.2f ms/image, %.1f images/s (%d batches)%n",
                     label, what, t.imgsz, t.imgsz, batch, msPerImage, 1000 / msPerImage, t.iterations);
         }
@@ -160,6 +179,9 @@ final class BenchmarkCommand implements Callable<Integer> {
                 size(224)), 0)) {
             ModelInfo info = model.info();
             float[] x = normalisedInput(info);
+            if (attack != null) {
+                return attackTiming(model);
+            }
             if (method == null) {
                 return time(() -> model.logits(x, batch), info.arch(), info.imgsz());
             }
@@ -173,6 +195,25 @@ final class BenchmarkCommand implements Callable<Integer> {
                 }
             }, info.arch(), info.imgsz());
         }
+    }
+
+    /** {@code --attack}: the attack of a batch of random [0, 1] images, each for its predicted class. */
+    private Timing attackTiming(Classifier model) {
+        ModelInfo info = model.info();
+        int s = info.imgsz();
+        Attack a = Attacks.builder().setModel(PixelModel.of(model)).setMethod(attack).optSteps(steps).build();
+        float[] x = new float[batch * info.channels() * s * s];
+        SplittableRandom r = new SplittableRandom(0);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble();
+        }
+        Shape shape = new Shape(batch, info.channels(), s, s);
+        int[] labels = new int[batch];
+        return time(() -> {
+            try (NDManager scope = model.manager().newSubManager()) {
+                a.perturb(scope.create(x, shape), labels);
+            }
+        }, info.arch(), s);
     }
 
     private Timing segmenter() {

@@ -44,6 +44,19 @@ class BenchmarkCommandTest {
     }
 
     @Test
+    void attackTimesAnAttack() throws IOException {
+        JsonNode o = ok(Cli.run("benchmark", "--arch", "resnet18", "--imgsz", 32, "--batch", 2, "--attack", "pgd",
+                "--steps", 2, "--seconds", 0.05, "--json"));
+        assertEquals("pgd", o.get("attack").asText());
+        assertEquals(2, o.get("steps").asInt());
+        assertTrue(o.get("ms_per_image").asDouble() > 0);
+        refused(Cli.run("benchmark", "--arch", "resnet18", "--imgsz", 32, "--attack", "pgd", "--method", "gradcam",
+                "--seconds", 0.05), "error: --attack: times an attack; --method times an explanation: give one");
+        refused(Cli.run("benchmark", "--arch", "yolov8n", "--attack", "pgd", "--seconds", 0.05),
+                "error: --attack: attack speed is measured for classifiers");
+    }
+
+    @Test
     void methodAndLayerTimeAnExplanation() throws IOException {
         JsonNode o = ok(Cli.run("benchmark", "--arch", "resnet18", "--imgsz", 32, "--batch", 2, "--classes", 3,
                 "--method", "gradcam", "--layer", "layer3", "--seconds", 0.05, "--json"));
