@@ -242,7 +242,8 @@ final class TrainCommand implements Callable<Integer> {
             a.put("eps", eps);
             a.put("alpha", alpha);
             a.put("steps", steps);
-            training.withHook(adv);
+            training.withHook(adv).withMetric("robust_accuracy", (m, val) -> adv.robustAccuracy(m, val,
+                    config.batch()));
         }
         if (folds > 0) {
             training.crossValidate(splits.get(0), splits.get(1), folds, out);

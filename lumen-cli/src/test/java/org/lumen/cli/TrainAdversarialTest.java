@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code train --adversarial}: the run trains on each batch's attack (a different model from plain training on the
- * same seed and data), records the attack in its model.json's provenance, and refuses what it cannot do.
+ * same seed and data), logs its robust accuracy on the validation split in results.csv, records the attack in its
+ * model.json's provenance, and refuses what it cannot do.
  */
 class TrainAdversarialTest {
     @TempDir
@@ -50,6 +51,15 @@ class TrainAdversarialTest {
         assertEquals(2, prov.get("adversarial").get("steps").asInt());
         assertTrue(new ObjectMapper().readTree(dir.resolve("plain/best/model.json").toFile()).get("provenance")
                 .path("adversarial").isMissingNode(), "plain training records no attack");
+        java.util.List<String> csv = Files.readAllLines(dir.resolve("adv/results.csv"));
+        java.util.List<String> header = java.util.List.of(csv.get(0).split(","));
+        int robust = header.indexOf("val_robust_accuracy");
+        int accuracy = header.indexOf("val_accuracy");
+        assertEquals(header.size() - 1, robust, "robust accuracy follows the standard columns: " + header);
+        String[] row = csv.get(1).split(",");
+        double r = Double.parseDouble(row[robust]);
+        assertTrue(r >= 0 && r <= Double.parseDouble(row[accuracy]), "robust accuracy within [0, accuracy]: " + csv);
+        assertTrue(!Files.readAllLines(dir.resolve("plain/results.csv")).get(0).contains("robust"));
         assertNotEquals(Files.mismatch(dir.resolve("plain/last/weights.safetensors"),
                 dir.resolve("adv/last/weights.safetensors")), -1L, "the attack changed what was learnt");
     }

@@ -34,6 +34,8 @@ import org.lumen.nn.train.TrainingTask;
 public final class ClassifierTraining extends TaskTraining<ClassifierTraining> {
     private final int channels;
     private Path data;
+    private final Map<String, java.util.function.ToDoubleBiFunction<Classifier, LabeledImages>> extra =
+            new LinkedHashMap<>();
 
     public ClassifierTraining(String arch, int imgsz, int channels, Path weights, TrainConfig config,
             ObjectNode provenance) {
@@ -43,6 +45,20 @@ public final class ClassifierTraining extends TaskTraining<ClassifierTraining> {
 
     @Override
     protected ClassifierTraining self() {
+        return this;
+    }
+
+    /**
+     * Also validates with {@code metric} after every epoch (the model being trained and the validation images, in
+     * [0, 1] at the model's size), logged as {@code val_<name>} after the standard columns of results.csv: a
+     * training mode's own measure, such as adversarial training's robust accuracy.
+     */
+    public ClassifierTraining withMetric(String name, java.util.function.ToDoubleBiFunction<Classifier, LabeledImages>
+            metric) {
+        if (VALIDATION_METRICS.contains(name) || extra.containsKey(name)) {
+            throw new IllegalArgumentException("a validation metric named " + name + " exists already");
+        }
+        extra.put(name, metric);
         return this;
     }
 
@@ -123,13 +139,18 @@ public final class ClassifierTraining extends TaskTraining<ClassifierTraining> {
 
             @Override
             public List<String> columns(Classifier model) {
-                return COLUMNS;
+                List<String> c = new ArrayList<>(COLUMNS);
+                extra.keySet().forEach(name -> c.add("val_" + name));
+                return List.copyOf(c);
             }
 
             @Override
             public TrainingTask task(Classifier model, TrainingHook hook) {
-                return new Trainer(config, progress).task(model, train,
-                        m -> row(Evaluation.of(m, val, config.batch())), hook);
+                return new Trainer(config, progress).task(model, train, m -> {
+                    Map<String, Double> r = row(Evaluation.of(m, val, config.batch()));
+                    extra.forEach((name, metric) -> r.put(name, metric.applyAsDouble(m, val)));
+                    return r;
+                }, hook);
             }
         };
         return newRun(run)

@@ -4,8 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import org.lumen.core.LumenException;
+import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.module.Module;
+import org.lumen.nn.train.LabeledImages;
 import org.lumen.nn.train.TrainingHook;
 
 /**
@@ -63,6 +66,16 @@ public final class AdversarialTraining implements TrainingHook {
             b.optAlpha(alpha);
         }
         return b.build();
+    }
+
+    /**
+     * {@code model}'s {@link RobustAccuracy} on {@code data} under this training's attack (at its eps, from a
+     * random start seeded by the run's seed): what adversarial training raises, for results.csv.
+     */
+    public double robustAccuracy(Classifier model, LabeledImages data, int batch) {
+        double e = Attacks.check(method, eps, alpha, steps)[0];
+        return RobustAccuracy.evaluate(model, data, List.of(e), x -> attack(PixelModel.of(model), -1), batch, 0, null)
+                .get(0).accuracy();
     }
 
     @Override
