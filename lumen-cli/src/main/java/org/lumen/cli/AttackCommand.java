@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.lumen.nn.model.Classification;
 import org.lumen.core.LumenException;
 import org.lumen.core.data.ImageFolder;
 import org.lumen.core.io.AtomicFiles;
@@ -294,7 +295,7 @@ final class AttackCommand implements Callable<Integer> {
             NDArray batchArray = scope.create(x, new Shape(n, c, s, s));
             clean = Classifier.softmax(pixels.predict(batchArray));
             for (int i = 0; i < n; i++) {
-                labels[i] = fixed != null ? fixed : argmax(clean[i]);
+                labels[i] = fixed != null ? fixed : Classification.argmax(clean[i]);
             }
             NDArray a = attack.perturb(batchArray, labels);
             adv = a.toFloatArray();
@@ -319,8 +320,8 @@ final class AttackCommand implements Callable<Integer> {
             Map<String, Object> attackedLabel = prediction(info, labels[i], clean[i]);
             attackedLabel.put("adversarial_probability", attacked[i][labels[i]]);
             line.put("label", attackedLabel);
-            line.put("clean", prediction(info, argmax(clean[i]), clean[i]));
-            line.put("adversarial", prediction(info, argmax(attacked[i]), attacked[i]));
+            line.put("clean", prediction(info, Classification.argmax(clean[i]), clean[i]));
+            line.put("adversarial", prediction(info, Classification.argmax(attacked[i]), attacked[i]));
             line.put("linf", linf);
             line.put("l2", Math.sqrt(l2));
             line.put("npy", out.resolve(base + ".npy").toString());
@@ -337,15 +338,6 @@ final class AttackCommand implements Callable<Integer> {
         return p;
     }
 
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int k = 1; k < v.length; k++) {
-            if (v[k] > v[best]) {
-                best = k;
-            }
-        }
-        return best;
-    }
 
     /** A number or a fraction {@code A/B} (both numbers), as {@code --eps 8/255}. */
     static double number(String flag, String text) {

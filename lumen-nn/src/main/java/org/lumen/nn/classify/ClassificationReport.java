@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.lumen.nn.model.Classification;
 import org.lumen.core.io.AtomicFiles;
 import org.lumen.core.report.Csv;
 import org.lumen.core.report.MetricsJson;
@@ -28,7 +29,7 @@ public final class ClassificationReport {
         }
         int[] predicted = new int[e.labels().length];
         for (int i = 0; i < predicted.length; i++) {
-            predicted[i] = argmax(e.probabilities()[i]);
+            predicted[i] = Classification.argmax(e.probabilities()[i]);
         }
         AtomicFiles.writeFolder(folder, dir -> {
             MetricsJson.write(dir.resolve("metrics.json"), e.metrics());
@@ -40,14 +41,4 @@ public final class ClassificationReport {
         });
     }
 
-    /** Index of the largest value; the first on ties, as numpy's argmax (and the confusion matrix) take it. */
-    static int argmax(float[] v) {
-        int best = 0;
-        for (int k = 1; k < v.length; k++) {
-            if (v[k] > v[best]) {
-                best = k;
-            }
-        }
-        return best;
-    }
 }

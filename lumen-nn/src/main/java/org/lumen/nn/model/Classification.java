@@ -20,6 +20,17 @@ public record Classification(float[] logits, float[] probabilities) implements P
                 .limit(k).mapToInt(Integer::intValue).toArray();
     }
 
+    /** Index of the largest value; the first on ties, as numpy's argmax (and the confusion matrix) take it. */
+    public static int argmax(float[] v) {
+        int best = 0;
+        for (int k = 1; k < v.length; k++) {
+            if (v[k] > v[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
     /** Softmax of each row, computed in double precision. */
     public static float[] softmax(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;

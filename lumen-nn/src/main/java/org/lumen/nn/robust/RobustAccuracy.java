@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleFunction;
+import org.lumen.nn.model.Classification;
 import org.lumen.nn.classify.Classifier;
 import org.lumen.nn.train.LabeledImages;
 
@@ -53,8 +54,8 @@ public record RobustAccuracy(double eps, double accuracy, double meanLinf, doubl
                     float[][] cleanLogits = attack == null ? logits : pixels.predict(clean);
                     float[] a = adv.toFloatArray();
                     for (int i = 0; i < n; i++) {
-                        int best = argmax(logits[i]);
-                        if (best == labels[i] && argmax(cleanLogits[i]) == labels[i]) {
+                        int best = Classification.argmax(logits[i]);
+                        if (best == labels[i] && Classification.argmax(cleanLogits[i]) == labels[i]) {
                             correct++;
                         }
                         double mx = 0;
@@ -94,13 +95,4 @@ public record RobustAccuracy(double eps, double accuracy, double meanLinf, doubl
         return null;
     }
 
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int k = 1; k < v.length; k++) {
-            if (v[k] > v[best]) {
-                best = k;
-            }
-        }
-        return best;
-    }
 }
