@@ -144,8 +144,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--alpha", paramLabel = "A", description = "--adversarial: the PGD step (default: 2/255; pgd-l2: 0.2).")
     String alpha;
 
-    @Option(names = "--steps", defaultValue = "7", paramLabel = "N", description = "--adversarial: PGD steps (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = "--steps", paramLabel = "N", description = "--adversarial: PGD steps (default: 7).")
+    Integer steps;
+
+    /** PGD steps of adversarial training when {@code --steps} is not given (Madry et al.'s CIFAR setting). */
+    static final int ADVERSARIAL_STEPS = 7;
 
     @Option(names = "--fix", description = "Detection: clip boxes that stick out of their image and drop empty ones (each change reported) instead of refusing the file.")
     boolean fix;
@@ -241,7 +244,7 @@ final class TrainCommand implements Callable<Integer> {
             a.put("method", adversarial);
             a.put("eps", eps);
             a.put("alpha", alpha);
-            a.put("steps", steps);
+            a.put("steps", steps == null ? ADVERSARIAL_STEPS : steps);
             training.withHook(adv).withMetric("robust_accuracy", (m, val) -> adv.robustAccuracy(m, val,
                     config.batch()));
         }
@@ -321,15 +324,16 @@ final class TrainCommand implements Callable<Integer> {
     /** The adversarial-training hook {@code --adversarial} asks for (null: plain training), its settings checked. */
     private AdversarialTraining adversarial(TrainConfig config) {
         if (adversarial == null) {
-            if (eps != null || alpha != null) {
-                throw new LumenException(eps != null ? "--eps" : "--alpha", "sets the attack of --adversarial; give"
-                        + " --adversarial too");
+            if (eps != null || alpha != null || steps != null) {
+                throw new LumenException(eps != null ? "--eps" : alpha != null ? "--alpha" : "--steps", "sets the"
+                        + " attack of --adversarial; give --adversarial too");
             }
             return null;
         }
         float[][] norm = ModelInfo.defaultNormalisation(channels);
         return new AdversarialTraining(adversarial, eps == null ? null : AttackCommand.number("--eps", eps),
-                alpha == null ? null : AttackCommand.number("--alpha", alpha), steps, norm[0], norm[1], config.seed());
+                alpha == null ? null : AttackCommand.number("--alpha", alpha), steps == null ? ADVERSARIAL_STEPS : steps,
+                norm[0], norm[1], config.seed());
     }
 
     private void adversarialOnlyForClassify() {

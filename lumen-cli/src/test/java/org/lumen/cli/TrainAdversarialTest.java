@@ -68,6 +68,7 @@ class TrainAdversarialTest {
     void refusesWhatItCannotDo() {
         Path out = dir.resolve("refused");
         Cli.assertBadInput(train(out, "--eps", "4/255"), "--eps", "sets the attack of --adversarial");
+        Cli.assertBadInput(train(out, "--steps", 3), "--steps", "sets the attack of --adversarial");
         Cli.assertBadInput(train(out, "--adversarial", "pgdd"), "--adversarial", "unknown attack 'pgdd'");
         Cli.assertBadInput(train(out, "--adversarial", "pgd", "--eps", "x"), "--eps", "must be a number or a fraction");
         Cli.assertBadInput(Cli.run("train", "--task", "segment", "--data", dir.resolve("survey/segment"), "--arch",
