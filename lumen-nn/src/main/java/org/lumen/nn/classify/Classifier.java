@@ -126,13 +126,7 @@ public final class Classifier extends LoadedModel<Backbone> {
         try (NDManager scope = manager().newSubManager()) {
             NDArray x = scope.create(batch, new Shape(n, info.channels(), s, s));
             // channels-last where verified: libtorch's oneDNN convolutions skip two layout reorders each
-            float[] flat = net().apply(InferenceLayout.of(x)).toFloatArray();
-            int k = info.numClasses();
-            float[][] out = new float[n][k];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(flat, i * k, out[i], 0, k);
-            }
-            return out;
+            return Classification.rows(net().apply(InferenceLayout.of(x)));
         }
     }
 

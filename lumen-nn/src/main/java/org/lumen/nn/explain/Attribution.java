@@ -167,7 +167,7 @@ public abstract class Attribution implements Explainer {
         }
         float[] all = batch.toFloatArray();
         boolean wasTraining = model.isTraining();
-        List<NDArray> paused = Passes.pauseParameterGradients(model);
+        List<NDArray> paused = model.pauseParameterGradients();
         model.train(false);
         try (NDManager scope = batch.getManager().newSubManager()) {
             float[][] logits = Pixels.logits(model, scope, all, n, c, h, w);
@@ -180,7 +180,7 @@ public abstract class Attribution implements Explainer {
             return out;
         } finally {
             model.train(wasTraining);
-            Passes.resume(paused);
+            Module.resumeParameterGradients(paused);
         }
     }
 }

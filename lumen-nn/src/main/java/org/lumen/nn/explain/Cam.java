@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.lumen.core.LumenException;
 import org.lumen.core.Require;
+import org.lumen.nn.model.Classification;
 import org.lumen.nn.models.backbone.Backbone;
 import org.lumen.nn.models.backbone.Backbones;
 import org.lumen.nn.module.Module;
@@ -148,7 +149,7 @@ public abstract class Cam implements Explainer {
         }
         Module model = settings.model();
         boolean wasTraining = model.isTraining();
-        List<NDArray> paused = Passes.pauseParameterGradients(model);
+        List<NDArray> paused = model.pauseParameterGradients();
         model.train(false);
         try (NDManager scope = batch.getManager().newSubManager()) {
             NDArray x = scope.create(batch.toFloatArray(), shape);
@@ -188,7 +189,7 @@ public abstract class Cam implements Explainer {
                 l.setOutputHook(null);
             }
             model.train(wasTraining);
-            Passes.resume(paused);
+            Module.resumeParameterGradients(paused);
         }
     }
 
@@ -244,7 +245,7 @@ public abstract class Cam implements Explainer {
                 if (usesGradients()) {
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray out = settings.model().apply(x);
-                        logits = Passes.rows(out);
+                        logits = Classification.rows(out);
                         targets = Passes.resolveTargets(targets, logits);
                         NDArray oneHot = x.getManager().create(oneHot(targets, logits[0].length), out.getShape());
                         try {
@@ -274,7 +275,7 @@ public abstract class Cam implements Explainer {
                         }
                     }
                 } else {
-                    logits = Passes.rows(settings.model().apply(x));
+                    logits = Classification.rows(settings.model().apply(x));
                     targets = Passes.resolveTargets(targets, logits);
                 }
             } finally {

@@ -1,5 +1,7 @@
 package org.lumen.nn.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import java.util.stream.IntStream;
 
 /**
@@ -18,6 +20,22 @@ public record Classification(float[] logits, float[] probabilities) implements P
         return IntStream.range(0, v.length).boxed()
                 .sorted((a, b) -> v[b] != v[a] ? Float.compare(v[b], v[a]) : Integer.compare(a, b))
                 .limit(k).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Logits {@code [N, K]} as {@code N} rows of {@code K}. */
+    public static float[][] rows(NDArray logits) {
+        Shape s = logits.getShape();
+        if (s.dimension() != 2) {
+            throw new IllegalArgumentException("the model's output must be logits [N, K], got " + s);
+        }
+        int n = (int) s.get(0);
+        int k = (int) s.get(1);
+        float[] flat = logits.toFloatArray();
+        float[][] r = new float[n][k];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * k, r[i], 0, k);
+        }
+        return r;
     }
 
     /** Index of the largest value; the first on ties, as numpy's argmax (and the confusion matrix) take it. */

@@ -265,6 +265,29 @@ public abstract class Module {
         return b;
     }
 
+    /**
+     * Turns off requires-gradient on the parameters that have it (a model mid-training), so that passes run only
+     * for an input's gradient (explanations, attacks) accumulate none; returns them for
+     * {@link #resumeParameterGradients}.
+     */
+    public List<NDArray> pauseParameterGradients() {
+        List<NDArray> paused = new ArrayList<>();
+        for (Parameter p : stateDict().values()) {
+            if (p.isInitialized() && p.value().hasGradient()) {
+                p.value().setRequiresGradient(false);
+                paused.add(p.value());
+            }
+        }
+        return paused;
+    }
+
+    /** Undoes {@link #pauseParameterGradients}. */
+    public static void resumeParameterGradients(List<NDArray> paused) {
+        for (NDArray p : paused) {
+            p.setRequiresGradient(true);
+        }
+    }
+
     /** The weights an optimiser updates: learnable and not frozen, by state-dict name. */
     public List<Map.Entry<String, Parameter>> trainableParameters() {
         List<Map.Entry<String, Parameter>> out = new ArrayList<>();

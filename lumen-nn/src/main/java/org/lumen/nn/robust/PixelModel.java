@@ -5,12 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.util.ArrayList;
 import java.util.List;
 import org.lumen.core.LumenException;
 import org.lumen.nn.classify.Classifier;
+import org.lumen.nn.model.Classification;
 import org.lumen.nn.module.Module;
-import org.lumen.nn.module.Parameter;
 
 /**
  * A classifier seen from pixel space: images {@code [N, C, H, W]} in {@code [0, 1]} in, logits out, the
@@ -54,15 +53,7 @@ public final class PixelModel {
     public float[][] predict(NDArray pixels) {
         net.train(false);
         try (NDManager scope = pixels.getManager().newSubManager()) {
-            NDArray out = logits(pixels);
-            int n = (int) out.getShape().get(0);
-            int k = (int) out.getShape().get(1);
-            float[] flat = out.toFloatArray();
-            float[][] rows = new float[n][k];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(flat, i * k, rows[i], 0, k);
-            }
-            return rows;
+            return Classification.rows(logits(pixels));
         }
     }
 
@@ -76,13 +67,7 @@ public final class PixelModel {
      */
     public float[] lossGradient(NDArray pixels, int[] labels, boolean targeted) {
         net.train(false);
-        List<NDArray> paused = new ArrayList<>();
-        for (Parameter p : net.stateDict().values()) {
-            if (p.isInitialized() && p.value().hasGradient()) {
-                p.value().setRequiresGradient(false);
-                paused.add(p.value());
-            }
-        }
+        List<NDArray> paused = net.pauseParameterGradients();
         try (NDManager scope = pixels.getManager().newSubManager()) {
             NDArray x = pixels.duplicate();
             x.attach(scope);
@@ -106,9 +91,7 @@ public final class PixelModel {
             }
             return x.getGradient().toFloatArray();
         } finally {
-            for (NDArray p : paused) {
-                p.setRequiresGradient(true);
-            }
+            Module.resumeParameterGradients(paused);
         }
     }
 }
