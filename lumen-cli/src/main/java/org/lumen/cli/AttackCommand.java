@@ -196,7 +196,8 @@ final class AttackCommand implements Callable<Integer> {
             }
         }
         try (Classifier model = modelOptions.openClassifier()) {
-            attack(model, values.get(values.size() - 1), false); // checks the settings before any image is read
+            // built once before any image is read: checks the settings and gives the method's name
+            String name = attack(model, values.get(values.size() - 1), false).method();
             ImageFolder folder = ImageFolder.open(data, split);
             if (!folder.classes().equals(model.classNames())) {
                 throw new LumenException(folder.folder(), "classes " + folder.classes() + " differ from the model's "
@@ -211,7 +212,7 @@ final class AttackCommand implements Callable<Integer> {
             json.put("data", data.toAbsolutePath().normalize().toString());
             json.put("split", split);
             json.put("images", images.size());
-            json.put("method", attack(model, null, false).method());
+            json.put("method", name);
             json.put("steps", steps);
             json.put("alpha", alpha);
             json.put("random_start", randomStart);
@@ -248,8 +249,7 @@ final class AttackCommand implements Callable<Integer> {
                     xy[1][i] = curve.get(i).accuracy();
                 }
                 Plots.curvePanels(dir.resolve("robustness.png"), List.of(new Plots.CurvePanel("Robust accuracy ("
-                        + json.get("method") + ")", "eps x 255", "accuracy", Map.of(String.valueOf(json.get("method")),
-                        xy))));
+                        + name + ")", "eps x 255", "accuracy", Map.of(name, xy))));
                 Path exDir = dir.resolve("examples");
                 Files.createDirectories(exDir);
                 for (RobustAccuracy.Example e : shown) {
@@ -257,8 +257,7 @@ final class AttackCommand implements Callable<Integer> {
                     String stem = model.classNames().get(images.label(e.index())) + "_" + Path.of(images.name(
                             e.index())).getFileName().toString().replaceFirst("\\.[^.]+$", "");
                     ImageOps.writePng(ImageOps.toRgb8(new Image(info.channels(), info.imgsz(), info.imgsz(),
-                            e.adversarial(), 8, Image.Scale.NORMALISED)), exDir.resolve(stem + "." + json.get("method")
-                            + ".png"));
+                            e.adversarial(), 8, Image.Scale.NORMALISED)), exDir.resolve(stem + "." + name + ".png"));
                 }
             });
             for (int i = 0; i < curve.size(); i++) {

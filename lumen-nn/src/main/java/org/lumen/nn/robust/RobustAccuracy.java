@@ -32,53 +32,80 @@ public record RobustAccuracy(double eps, double accuracy, double meanLinf, doubl
         int c = model.info().channels();
         int s = model.info().imgsz();
         int per = c * s * s;
+        int total = data.size();
+        // the clean predictions, once: every eps's accuracy counts only images they get right
+        int[] cleanPredicted = new int[total];
+        for (int from = 0; from < total; from += batch) {
+            int n = Math.min(batch, total - from);
+            try (NDManager scope = model.manager().newSubManager()) {
+                float[][] logits = pixels.predict(scope.create(pixels(data, from, n, per), new Shape(n, c, s, s)));
+                for (int i = 0; i < n; i++) {
+                    cleanPredicted[from + i] = Classification.argmax(logits[i]);
+                }
+            }
+        }
         List<RobustAccuracy> out = new ArrayList<>();
         for (int e = 0; e < eps.size(); e++) {
             double epsilon = eps.get(e);
-            Attack attack = epsilon == 0 ? null : attackAt.apply(epsilon);
+            boolean last = e == eps.size() - 1 && examples != null;
             int correct = 0;
             double linf = 0;
             double l2 = 0;
-            for (int from = 0; from < data.size(); from += batch) {
-                int n = Math.min(batch, data.size() - from);
-                float[] x = new float[n * per];
-                int[] labels = new int[n];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(data.pixels(from + i), 0, x, i * per, per);
-                    labels[i] = data.label(from + i);
+            if (epsilon == 0) {
+                for (int i = 0; i < total; i++) {
+                    correct += cleanPredicted[i] == data.label(i) ? 1 : 0;
+                    if (last && i < shown) {
+                        examples.add(new Example(i, data.pixels(i), cleanPredicted[i]));
+                    }
                 }
-                try (NDManager scope = model.manager().newSubManager()) {
-                    NDArray clean = scope.create(x, new Shape(n, c, s, s));
-                    NDArray adv = attack == null ? clean : attack.perturb(clean, labels);
-                    float[][] logits = pixels.predict(adv);
-                    float[][] cleanLogits = attack == null ? logits : pixels.predict(clean);
-                    float[] a = adv.toFloatArray();
+            } else {
+                Attack attack = attackAt.apply(epsilon);
+                for (int from = 0; from < total; from += batch) {
+                    int n = Math.min(batch, total - from);
+                    float[] x = pixels(data, from, n, per);
+                    int[] labels = new int[n];
                     for (int i = 0; i < n; i++) {
-                        int best = Classification.argmax(logits[i]);
-                        if (best == labels[i] && Classification.argmax(cleanLogits[i]) == labels[i]) {
-                            correct++;
-                        }
-                        double mx = 0;
-                        double sq = 0;
-                        for (int p = i * per; p < (i + 1) * per; p++) {
-                            double d = a[p] - x[p];
-                            mx = Math.max(mx, Math.abs(d));
-                            sq += d * d;
-                        }
-                        linf += mx;
-                        l2 += Math.sqrt(sq);
-                        if (e == eps.size() - 1 && from + i < shown && examples != null) {
-                            examples.add(new Example(from + i, java.util.Arrays.copyOfRange(a, i * per, (i + 1) * per),
-                                    best));
+                        labels[i] = data.label(from + i);
+                    }
+                    try (NDManager scope = model.manager().newSubManager()) {
+                        NDArray adv = attack.perturb(scope.create(x, new Shape(n, c, s, s)), labels);
+                        float[][] logits = pixels.predict(adv);
+                        float[] a = adv.toFloatArray();
+                        for (int i = 0; i < n; i++) {
+                            int best = Classification.argmax(logits[i]);
+                            if (best == labels[i] && cleanPredicted[from + i] == labels[i]) {
+                                correct++;
+                            }
+                            double mx = 0;
+                            double sq = 0;
+                            for (int p = i * per; p < (i + 1) * per; p++) {
+                                double d = a[p] - x[p];
+                                mx = Math.max(mx, Math.abs(d));
+                                sq += d * d;
+                            }
+                            linf += mx;
+                            l2 += Math.sqrt(sq);
+                            if (last && from + i < shown) {
+                                examples.add(new Example(from + i, java.util.Arrays.copyOfRange(a, i * per,
+                                        (i + 1) * per), best));
+                            }
                         }
                     }
                 }
             }
-            int total = data.size();
             out.add(new RobustAccuracy(epsilon, total == 0 ? Double.NaN : (double) correct / total,
                     total == 0 ? 0 : linf / total, total == 0 ? 0 : l2 / total, total));
         }
         return out;
+    }
+
+    /** Images {@code [from, from + n)} of {@code data}, each {@code per} floats, one after the other. */
+    private static float[] pixels(LabeledImages data, int from, int n, int per) {
+        float[] x = new float[n * per];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(data.pixels(from + i), 0, x, i * per, per);
+        }
+        return x;
     }
 
     /**
